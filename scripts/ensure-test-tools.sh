@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the Debian tools the test suite runs (validators for the cloud-init documents) when
+# they are missing. Needs root or sudo, as on this project's CI machines.
+set -euo pipefail
+missing=()
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+command -v cloud-init >/dev/null 2>&1 || missing+=(cloud-init)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "ensure-test-tools: installing ${missing[*]} from Debian's packages" >&2
+$sudo apt-get update -qq >&2
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
