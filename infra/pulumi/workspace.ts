@@ -1,0 +1,71 @@
+/**
+ * Opens the Pulumi stack of one property as an inline program. A fresh LocalWorkspace is made for
+ * every operation and never shared: `selectStack` changes a workspace's current stack (pulumi
+ * issue #8186), and the runner guarantees one operation per stack at a time.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  LocalWorkspace,
+  type PulumiFn,
+  type Stack,
+} from '@pulumi/pulumi/automation/index.js';
+import type { Engine } from './engine.ts';
+
+export const PROPERTY_PROJECT = 'blkshp-property';
+
+export interface ProviderPlugin {
+  name: string;
+  path: string;
+  version: string;
+}
+
+export interface StackEnvironment {
+  engine: Engine;
+  /** Where per-stack work directories (Pulumi.yaml, stack config files) live. */
+  workspacesDir: string;
+  /** `file://...`, `s3://...`, `gs://...` or a Pulumi Cloud URL. */
+  backendUrl: string;
+  /** A KMS URL; absent means passphrase secrets. */
+  secretsProvider?: string;
+  /** Passphrase secrets: the file that holds it (never the value itself in settings or logs). */
+  passphraseFile?: string;
+  /** Set when the stack runs on the offline sandbox cloud. */
+  sandbox?: { stateDir: string; plugins: ProviderPlugin[] };
+  /** Extra variables for the engine (cloud credentials in production). */
+  extraEnv?: Record<string, string>;
+}
+
+export async function openStack(
+  env: StackEnvironment,
+  stackName: string,
+  program: PulumiFn,
+  projectName = PROPERTY_PROJECT,
+): Promise<Stack> {
+  const workDir = join(env.workspacesDir, projectName, stackName);
+  await mkdir(workDir, { recursive: true });
+  // The file backend refuses a state directory that does not exist yet.
+  if (env.backendUrl.startsWith('file://')) {
+    await mkdir(fileURLToPath(env.backendUrl), { recursive: true });
+  }
+  const envVars: Record<string, string> = { ...env.engine.env, ...env.extraEnv };
+  if (env.passphraseFile) envVars.PULUMI_CONFIG_PASSPHRASE_FILE = env.passphraseFile;
+  if (env.sandbox) envVars.BLKSHP_SANDBOX_DIR = env.sandbox.stateDir;
+
+  return LocalWorkspace.createOrSelectStack(
+    { stackName, projectName, program },
+    {
+      pulumiCommand: env.engine.command,
+      workDir,
+      envVars,
+      ...(env.secretsProvider ? { secretsProvider: env.secretsProvider } : {}),
+      projectSettings: {
+        name: projectName,
+        runtime: 'nodejs',
+        backend: { url: env.backendUrl },
+        ...(env.sandbox ? { plugins: { providers: env.sandbox.plugins } } : {}),
+      },
+    },
+  );
+}
