@@ -1,0 +1,2 @@
+export { openRepository } from './open.ts';
+export type * from './repository.ts';

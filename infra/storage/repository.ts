@@ -1,0 +1,118 @@
+/**
+ * Durable storage of the control plane. Two implementations share one contract and one test
+ * suite: node:sqlite (the embedded default) and Postgres. All methods are async so both fit.
+ * Secrets are never stored here: they live in each stack's encrypted config.
+ */
+import type { AuditFilter, AuditRecord } from '../control-plane-api.ts';
+import type {
+  Operation,
+  OperationKind,
+  OperationPriority,
+  OperationStatus,
+} from '../operations/model.ts';
+import type { PropertySpec } from '../properties/spec.ts';
+
+export interface StoredProperty {
+  slug: string;
+  spec: PropertySpec;
+  sandbox: boolean;
+  createdAt: string;
+  updatedAt: string;
+  /** Outputs of the last succeeded apply, secrets removed. */
+  outputs: Record<string, unknown> | null;
+}
+
+export interface NewOperation {
+  id: string;
+  property: string;
+  kind: OperationKind;
+  priority: OperationPriority;
+  actor: string;
+  channel: string;
+  previewId: string | null;
+  summary: string;
+}
+
+export interface OperationQuery {
+  property?: string;
+  kind?: OperationKind;
+  status?: OperationStatus | OperationStatus[];
+  limit?: number;
+}
+
+export interface ApiTokenRecord {
+  id: string;
+  name: string;
+  /** SHA-256 of the secret part, hex. The secret itself is shown once and never stored. */
+  hash: string;
+  scopes: string[];
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface Approval {
+  operationId: string;
+  approver: string;
+  channel: string;
+  at: string;
+}
+
+export interface Schedule {
+  /** `*` for the fleet-wide default, else a property slug. */
+  scope: string;
+  cron: string;
+  timezone: string;
+  enabled: boolean;
+  updatedAt: string;
+}
+
+export interface Repository {
+  /** Applies pending migrations; safe to call on every start. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  insertProperty(property: StoredProperty): Promise<void>;
+  updateProperty(
+    slug: string,
+    changes: Partial<Pick<StoredProperty, 'spec' | 'outputs' | 'sandbox'>>,
+  ): Promise<void>;
+  getProperty(slug: string): Promise<StoredProperty | null>;
+  listProperties(): Promise<StoredProperty[]>;
+  deleteProperty(slug: string): Promise<void>;
+
+  insertOperation(operation: NewOperation): Promise<Operation>;
+  getOperation(id: string): Promise<Operation | null>;
+  listOperations(query?: OperationQuery): Promise<Operation[]>;
+  /** Partial update of an operation's mutable fields; returns the updated row. */
+  updateOperation(
+    id: string,
+    changes: Partial<
+      Pick<
+        Operation,
+        'status' | 'startedAt' | 'finishedAt' | 'changeSet' | 'outputs' | 'error' | 'fingerprint'
+      >
+    >,
+  ): Promise<Operation>;
+  /**
+   * Atomically moves an operation from `from` to `to` status; false when it was not in `from`
+   * (someone else took or cancelled it). The queue relies on this to run each operation once.
+   */
+  transitionOperation(id: string, from: OperationStatus, to: OperationStatus): Promise<boolean>;
+
+  insertApproval(approval: Approval): Promise<void>;
+  listApprovals(operationId: string): Promise<Approval[]>;
+
+  appendAudit(entry: Omit<AuditRecord, 'id' | 'at'> & { at?: string }): Promise<AuditRecord>;
+  queryAudit(filter?: AuditFilter): Promise<AuditRecord[]>;
+
+  insertToken(token: ApiTokenRecord): Promise<void>;
+  findTokenByHash(hash: string): Promise<ApiTokenRecord | null>;
+  listTokens(): Promise<ApiTokenRecord[]>;
+  revokeToken(id: string, at: string): Promise<boolean>;
+  touchToken(id: string, at: string): Promise<void>;
+
+  upsertSchedule(schedule: Schedule): Promise<void>;
+  listSchedules(): Promise<Schedule[]>;
+  deleteSchedule(scope: string): Promise<boolean>;
+}

@@ -1,0 +1,415 @@
+/**
+ * The behaviour every Repository implementation shares. Each implementation's test file calls
+ * `defineRepositoryContract` with a factory that opens a fresh, migrated, empty database.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChangeSet } from '../../../infra/changes/model.ts';
+import type { PropertySpec } from '../../../infra/properties/spec.ts';
+import type {
+  ApiTokenRecord,
+  NewOperation,
+  Repository,
+  StoredProperty,
+} from '../../../infra/storage/repository.ts';
+
+export interface RepositoryHarness {
+  repo: Repository;
+  /** Opens another repository on the same database (as a restarted process would). */
+  reopen(): Promise<Repository>;
+  /** Runs SQL on the same database behind the repository's back. */
+  exec(sql: string): Promise<void>;
+  /** Closes everything and deletes the database. */
+  cleanup(): Promise<void>;
+}
+
+// Storage treats the spec as opaque JSON, so any object stands in for a validated one.
+function spec(slug: string): PropertySpec {
+  return {
+    slug,
+    displayName: `Hotel ${slug}`,
+    cloud: 'digitalocean',
+    region: 'nyc3',
+    tier: 'small',
+    adminCidrs: ['203.0.113.0/24'],
+  } as unknown as PropertySpec;
+}
+
+function property(slug: string, overrides: Partial<StoredProperty> = {}): StoredProperty {
+  return {
+    slug,
+    spec: spec(slug),
+    sandbox: true,
+    createdAt: '2025-01-02T03:04:05.000Z',
+    updatedAt: '2025-01-02T03:04:05.000Z',
+    outputs: null,
+    ...overrides,
+  };
+}
+
+function newOperation(overrides: Partial<NewOperation> = {}): NewOperation {
+  return {
+    id: randomUUID(),
+    property: 'grand-hotel',
+    kind: 'preview',
+    priority: 'interactive',
+    actor: 'slack:U0123',
+    channel: 'slack:C0123',
+    previewId: null,
+    summary: 'preview grand-hotel',
+    ...overrides,
+  };
+}
+
+function token(overrides: Partial<ApiTokenRecord> = {}): ApiTokenRecord {
+  return {
+    id: randomUUID().slice(0, 8),
+    name: 'onboarding',
+    hash: randomUUID().replaceAll('-', ''),
+    scopes: ['plan'],
+    createdAt: '2025-01-02T03:04:05.000Z',
+    revokedAt: null,
+    lastUsedAt: null,
+    ...overrides,
+  };
+}
+
+const changeSet = {
+  resources: [{ urn: 'urn:pulumi:s::p::t::n', type: 't', name: 'n', op: 'create' }],
+  summary: { create: 1 },
+} as unknown as ChangeSet;
+
+export function defineRepositoryContract(
+  name: string,
+  create: () => Promise<RepositoryHarness>,
+): void {
+  describe(`${name} repository`, () => {
+    let harness: RepositoryHarness;
+    let repo: Repository;
+
+    beforeEach(async () => {
+      harness = await create();
+      repo = harness.repo;
+    });
+
+    afterEach(async () => {
+      await harness.cleanup();
+    });
+
+    describe('migrations', () => {
+      it('migrate is idempotent and a reopened repository keeps the data', async () => {
+        await repo.insertProperty(property('grand-hotel'));
+        await repo.migrate();
+
+        const again = await harness.reopen();
+        try {
+          await again.migrate();
+          expect((await again.getProperty('grand-hotel'))?.slug).toBe('grand-hotel');
+        } finally {
+          await again.close();
+        }
+      });
+
+      it('refuses a database migrated by a newer release', async () => {
+        await harness.exec(
+          `INSERT INTO schema_migrations (version, name, applied_at)
+           VALUES (9999, 'from the future', '2030-01-01T00:00:00.000Z')`,
+        );
+        await expect(repo.migrate()).rejects.toMatchObject({ code: 'BLKSHP_CONFIG_INVALID' });
+      });
+    });
+
+    describe('properties', () => {
+      it('stores the spec and outputs as JSON and reads them back equal', async () => {
+        const outputs = { ip: '198.51.100.7', nested: { ports: [80, 443] } };
+        await repo.insertProperty(property('grand-hotel', { outputs }));
+
+        const stored = await repo.getProperty('grand-hotel');
+        expect(stored).toEqual(property('grand-hotel', { outputs }));
+      });
+
+      it('refuses a second property with the same slug as a conflict', async () => {
+        await repo.insertProperty(property('grand-hotel'));
+        await expect(repo.insertProperty(property('grand-hotel'))).rejects.toMatchObject({
+          code: 'BLKSHP_CONFLICT',
+        });
+      });
+
+      it('updateProperty changes only the given fields and moves updatedAt', async () => {
+        await repo.insertProperty(property('grand-hotel'));
+        const newSpec = { ...spec('grand-hotel'), tier: 'large' } as unknown as PropertySpec;
+
+        await repo.updateProperty('grand-hotel', { spec: newSpec, sandbox: false });
+
+        const stored = await repo.getProperty('grand-hotel');
+        expect(stored?.spec).toEqual(newSpec);
+        expect(stored?.sandbox).toBe(false);
+        expect(stored?.outputs).toBeNull();
+        expect(stored?.createdAt).toBe('2025-01-02T03:04:05.000Z');
+        expect(stored?.updatedAt).not.toBe('2025-01-02T03:04:05.000Z');
+      });
+
+      it('updateProperty on a missing slug is not found', async () => {
+        await expect(repo.updateProperty('nowhere', { sandbox: true })).rejects.toMatchObject({
+          code: 'BLKSHP_NOT_FOUND',
+        });
+      });
+
+      it('lists properties by slug and deletes one', async () => {
+        await repo.insertProperty(property('zeta-inn'));
+        await repo.insertProperty(property('alpha-lodge'));
+        expect((await repo.listProperties()).map((p) => p.slug)).toEqual([
+          'alpha-lodge',
+          'zeta-inn',
+        ]);
+
+        await repo.deleteProperty('zeta-inn');
+        expect(await repo.getProperty('zeta-inn')).toBeNull();
+        expect(await repo.listProperties()).toHaveLength(1);
+      });
+    });
+
+    describe('operations', () => {
+      it('insertOperation returns a queued operation with ISO timestamps', async () => {
+        const input = newOperation();
+        const operation = await repo.insertOperation(input);
+
+        expect(operation).toMatchObject({ ...input, status: 'queued', changeSet: null });
+        expect(new Date(operation.createdAt).toISOString()).toBe(operation.createdAt);
+        expect(operation.startedAt).toBeNull();
+        expect(await repo.getOperation(input.id)).toEqual(operation);
+      });
+
+      it('updateOperation stores the change set and outputs as JSON', async () => {
+        const { id } = await repo.insertOperation(newOperation());
+
+        const updated = await repo.updateOperation(id, {
+          changeSet,
+          outputs: { url: 'https://grand.example' },
+          fingerprint: 'abc123',
+          finishedAt: '2025-03-04T05:06:07.000Z',
+        });
+
+        expect(updated.changeSet).toEqual(changeSet);
+        expect(updated.outputs).toEqual({ url: 'https://grand.example' });
+        expect(updated.fingerprint).toBe('abc123');
+        expect(updated.finishedAt).toBe('2025-03-04T05:06:07.000Z');
+        expect(await repo.getOperation(id)).toEqual(updated);
+      });
+
+      it('updateOperation on a missing id is not found', async () => {
+        await expect(repo.updateOperation('missing', { error: 'x' })).rejects.toMatchObject({
+          code: 'BLKSHP_NOT_FOUND',
+        });
+      });
+
+      it('transitionOperation moves a queued operation to running and stamps startedAt', async () => {
+        const { id } = await repo.insertOperation(newOperation());
+
+        expect(await repo.transitionOperation(id, 'queued', 'running')).toBe(true);
+        const running = await repo.getOperation(id);
+        expect(running?.status).toBe('running');
+        expect(running?.startedAt).not.toBeNull();
+
+        expect(await repo.transitionOperation(id, 'running', 'succeeded')).toBe(true);
+        expect((await repo.getOperation(id))?.finishedAt).not.toBeNull();
+      });
+
+      it('transitionOperation refuses a second taker', async () => {
+        const { id } = await repo.insertOperation(newOperation());
+
+        const takers = await Promise.all(
+          Array.from({ length: 5 }, () => repo.transitionOperation(id, 'queued', 'running')),
+        );
+
+        expect(takers.filter(Boolean)).toHaveLength(1);
+        expect((await repo.getOperation(id))?.status).toBe('running');
+      });
+
+      it('transitionOperation refuses when the operation is not in the expected state', async () => {
+        const { id } = await repo.insertOperation(newOperation());
+        await repo.transitionOperation(id, 'queued', 'cancelled');
+
+        expect(await repo.transitionOperation(id, 'queued', 'running')).toBe(false);
+        expect(await repo.transitionOperation('missing', 'queued', 'running')).toBe(false);
+        expect((await repo.getOperation(id))?.status).toBe('cancelled');
+      });
+
+      it('listOperations returns newest first and filters by property, kind and status', async () => {
+        const first = await repo.insertOperation(newOperation({ summary: 'first' }));
+        const second = await repo.insertOperation(
+          newOperation({ kind: 'apply', summary: 'second' }),
+        );
+        const third = await repo.insertOperation(
+          newOperation({ property: 'other-inn', summary: 'third' }),
+        );
+        await repo.transitionOperation(first.id, 'queued', 'running');
+
+        const ids = (ops: { id: string }[]) => ops.map((o) => o.id);
+        expect(ids(await repo.listOperations())).toEqual([third.id, second.id, first.id]);
+        expect(ids(await repo.listOperations({ property: 'grand-hotel' }))).toEqual([
+          second.id,
+          first.id,
+        ]);
+        expect(ids(await repo.listOperations({ kind: 'apply' }))).toEqual([second.id]);
+        expect(ids(await repo.listOperations({ status: 'running' }))).toEqual([first.id]);
+        expect(ids(await repo.listOperations({ status: ['queued', 'running'], limit: 2 }))).toEqual(
+          [third.id, second.id],
+        );
+        expect(await repo.listOperations({ status: [] })).toEqual([]);
+      });
+    });
+
+    describe('approvals', () => {
+      it('records approvals of an operation, once per approver', async () => {
+        const { id } = await repo.insertOperation(newOperation());
+        const approval = {
+          operationId: id,
+          approver: 'slack:U9',
+          channel: 'slack:C1',
+          at: '2025-01-01T00:00:00.000Z',
+        };
+        await repo.insertApproval(approval);
+
+        expect(await repo.listApprovals(id)).toEqual([approval]);
+        await expect(repo.insertApproval(approval)).rejects.toMatchObject({
+          code: 'BLKSHP_CONFLICT',
+        });
+      });
+
+      it('refuses an approval of an operation that does not exist', async () => {
+        const approval = {
+          operationId: 'missing',
+          approver: 'a',
+          channel: 'api',
+          at: '2025-01-01',
+        };
+        await expect(repo.insertApproval(approval)).rejects.toMatchObject({
+          code: 'BLKSHP_NOT_FOUND',
+        });
+      });
+    });
+
+    describe('audit', () => {
+      const entry = {
+        actor: 'slack:U0123',
+        channel: 'slack:C0123',
+        action: 'apply',
+        property: 'grand-hotel',
+        operationId: 'op-1',
+        result: 'accepted',
+        detail: null,
+      };
+
+      it('appendAudit assigns increasing ids and the current time', async () => {
+        const a = await repo.appendAudit(entry);
+        const b = await repo.appendAudit({ ...entry, result: 'succeeded' });
+
+        expect(b.id).toBeGreaterThan(a.id);
+        expect(Date.now() - Date.parse(a.at)).toBeLessThan(60_000);
+        expect(a).toMatchObject(entry);
+      });
+
+      it('queryAudit filters by actor, property, action and since, newest first', async () => {
+        await repo.appendAudit({ ...entry, at: '2025-01-01T00:00:00.000Z' });
+        await repo.appendAudit({ ...entry, actor: 'token:abc', at: '2025-01-02T00:00:00.000Z' });
+        await repo.appendAudit({
+          ...entry,
+          action: 'preview',
+          property: null,
+          operationId: null,
+          at: '2025-01-03T00:00:00.000Z',
+        });
+
+        const ats = (records: { at: string }[]) => records.map((r) => r.at.slice(0, 10));
+        expect(ats(await repo.queryAudit())).toEqual(['2025-01-03', '2025-01-02', '2025-01-01']);
+        expect(ats(await repo.queryAudit({ actor: 'token:abc' }))).toEqual(['2025-01-02']);
+        expect(ats(await repo.queryAudit({ action: 'apply', property: 'grand-hotel' }))).toEqual([
+          '2025-01-02',
+          '2025-01-01',
+        ]);
+        expect(ats(await repo.queryAudit({ since: '2025-01-02T00:00:00Z' }))).toEqual([
+          '2025-01-03',
+          '2025-01-02',
+        ]);
+        expect(ats(await repo.queryAudit({ limit: 1 }))).toEqual(['2025-01-03']);
+      });
+
+      it('audit rows cannot be updated or deleted', async () => {
+        const record = await repo.appendAudit(entry);
+
+        await expect(
+          harness.exec(`UPDATE audit SET result = 'forged' WHERE id = ${record.id}`),
+        ).rejects.toThrow(/append-only/);
+        await expect(harness.exec(`DELETE FROM audit WHERE id = ${record.id}`)).rejects.toThrow(
+          /append-only/,
+        );
+        expect(await repo.queryAudit()).toEqual([record]);
+      });
+    });
+
+    describe('api tokens', () => {
+      it('finds a token by hash and lists tokens', async () => {
+        const stored = token({ scopes: ['read', 'plan'] });
+        await repo.insertToken(stored);
+
+        expect(await repo.findTokenByHash(stored.hash)).toEqual(stored);
+        expect(await repo.findTokenByHash('no-such-hash')).toBeNull();
+        expect(await repo.listTokens()).toEqual([stored]);
+      });
+
+      it('revokeToken revokes once and reports whether it did', async () => {
+        const stored = token();
+        await repo.insertToken(stored);
+
+        expect(await repo.revokeToken(stored.id, '2025-02-01T00:00:00.000Z')).toBe(true);
+        expect(await repo.revokeToken(stored.id, '2025-02-02T00:00:00.000Z')).toBe(false);
+        expect(await repo.revokeToken('missing', '2025-02-02T00:00:00.000Z')).toBe(false);
+        expect((await repo.findTokenByHash(stored.hash))?.revokedAt).toBe(
+          '2025-02-01T00:00:00.000Z',
+        );
+      });
+
+      it('touchToken records the last use', async () => {
+        const stored = token();
+        await repo.insertToken(stored);
+        await repo.touchToken(stored.id, '2025-02-03T00:00:00.000Z');
+
+        expect((await repo.findTokenByHash(stored.hash))?.lastUsedAt).toBe(
+          '2025-02-03T00:00:00.000Z',
+        );
+      });
+
+      it('refuses a second token with the same id as a conflict', async () => {
+        const stored = token();
+        await repo.insertToken(stored);
+        await expect(repo.insertToken({ ...stored, hash: 'other' })).rejects.toMatchObject({
+          code: 'BLKSHP_CONFLICT',
+        });
+      });
+    });
+
+    describe('schedules', () => {
+      it('upserts, lists by scope and deletes schedules', async () => {
+        const fleet = {
+          scope: '*',
+          cron: '0 3 * * *',
+          timezone: 'UTC',
+          enabled: true,
+          updatedAt: '2025-01-01T00:00:00.000Z',
+        };
+        await repo.upsertSchedule(fleet);
+        await repo.upsertSchedule({ ...fleet, scope: 'grand-hotel', enabled: false });
+        await repo.upsertSchedule({ ...fleet, cron: '0 4 * * *' });
+
+        expect(await repo.listSchedules()).toEqual([
+          { ...fleet, cron: '0 4 * * *' },
+          { ...fleet, scope: 'grand-hotel', enabled: false },
+        ]);
+        expect(await repo.deleteSchedule('grand-hotel')).toBe(true);
+        expect(await repo.deleteSchedule('grand-hotel')).toBe(false);
+        expect(await repo.listSchedules()).toHaveLength(1);
+      });
+    });
+  });
+}
