@@ -1,0 +1,8 @@
+export {
+  createToken,
+  hasScope,
+  isTokenScope,
+  TOKEN_SCOPES,
+  type TokenScope,
+  verifyToken,
+} from './tokens.ts';
