@@ -3,7 +3,7 @@
 
 # Start the service on its embedded defaults (SQLite, local state, sandbox cloud).
 start:
-	bash scripts/with-env.sh sh -c 'npm run build && node dist/infra/cli/main.js serve'
+	bash scripts/with-env.sh sh -c 'npm run build && node dist/cli/main.js serve'
 
 # Lint, type-check and run every test, the real-engine ones included.
 test:

@@ -108,7 +108,8 @@ export class ChangeSetBuilder {
     const op = OP_MAP[step.op] ?? 'update';
     const existing = this.#resources.get(step.urn);
     // A refresh step only counts as drift when the engine saw differences.
-    const effectiveOp: ResourceOp = op === 'refresh' && (step.diffs?.length ?? 0) > 0 ? 'update' : op;
+    const effectiveOp: ResourceOp =
+      op === 'refresh' && (step.diffs?.length ?? 0) > 0 ? 'update' : op;
     const changes = this.#propertyChanges(step, effectiveOp);
     if (existing) {
       if (OP_STRENGTH[effectiveOp] > OP_STRENGTH[existing.op]) existing.op = effectiveOp;

@@ -1,5 +1,5 @@
-import type { Operation, OperationStatus } from '../operations/model.ts';
 import type { ResourceOp } from '../changes/model.ts';
+import type { Operation, OperationStatus } from '../operations/model.ts';
 
 /** Progress of one operation, as the API streams and the Slack updates see it. */
 export type ProgressEvent =

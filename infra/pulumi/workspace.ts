@@ -6,11 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  LocalWorkspace,
-  type PulumiFn,
-  type Stack,
-} from '@pulumi/pulumi/automation/index.js';
+import { LocalWorkspace, type PulumiFn, type Stack } from '@pulumi/pulumi/automation/index.js';
 import type { Engine } from './engine.ts';
 
 export const PROPERTY_PROJECT = 'blkshp-property';

@@ -1,0 +1,85 @@
+/**
+ * Assembles the service from settings: storage, logger, engine selection and the control plane.
+ * The command line and `serve` both start here.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { ControlPlane } from './control-plane.ts';
+import { BlkshpError, ERROR_CODES } from './errors.ts';
+import { createLogger } from './logging/logger.ts';
+import { acquireDataDirLock, type ProcessLock } from './process-lock.ts';
+import { getEngine } from './pulumi/engine.ts';
+import { engineSecretsEnv } from './settings/passphrase.ts';
+import { isSandboxed, type Settings } from './settings/settings.ts';
+import { openRepository } from './storage/open.ts';
+import type { Repository } from './storage/repository.ts';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The baseline policy pack; Node 24 runs its TypeScript directly, so no build step is needed. */
+export const POLICY_PACK_DIR = join(repoRoot, 'programs', 'policy');
+
+export interface Service {
+  settings: Settings;
+  logger: Logger;
+  repo: Repository;
+  controlPlane: ControlPlane;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the service. The control plane (and its queue) needs the data directory's lock: a second
+ * process on the same directory while a service runs gets a clear error instead of a shared queue.
+ */
+export async function openService(
+  settings: Settings,
+  logger = createLogger(settings),
+): Promise<Service> {
+  await mkdir(settings.dataDir, { recursive: true, mode: 0o700 });
+  const locked = await acquireDataDirLock(settings.dataDir);
+  if (!locked.acquired) {
+    throw new BlkshpError(
+      ERROR_CODES.conflict,
+      `Another blkshp process (pid ${locked.ownerPid}) owns ${settings.dataDir}; ` +
+        'use its REST API or stop it first.',
+    );
+  }
+  const lock: ProcessLock = locked.lock;
+  let repo: Repository | undefined;
+  try {
+    repo = await openRepository(settings);
+    const controlPlane = await ControlPlane.open({
+      repo,
+      logger,
+      dataDir: settings.dataDir,
+      engine: {
+        engine: getEngine,
+        backendUrl: settings.backendUrl,
+        secretsProvider: settings.secretsProvider,
+        secretsEnv: () => engineSecretsEnv(settings),
+      },
+      maxEngineRuns: settings.maxEngineRuns,
+      operationTimeoutSeconds: settings.operationTimeoutSeconds,
+      previewMaxAgeMinutes: settings.previewMaxAgeMinutes,
+      isSandboxed: (cloud) => isSandboxed(settings, cloud),
+      policyPackDir: POLICY_PACK_DIR,
+    });
+    const openedRepo = repo;
+    return {
+      settings,
+      logger,
+      repo: openedRepo,
+      controlPlane,
+      async close() {
+        await controlPlane.close();
+        await openedRepo.close();
+        await lock.release();
+      },
+    };
+  } catch (error) {
+    await repo?.close();
+    await lock.release();
+    throw error;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Starts the whole service in one process: the control plane with its queue, the REST API and
+ * dashboard, and the Slack bot when Slack is configured. Transports sit on the control plane;
+ * the control plane knows nothing of them.
+ */
+import { access, constants } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { createApiApp } from '../api/app.ts';
+import type { Mount, ReadinessReport } from '../api/deps.ts';
+import { startHttpServer } from '../api/server.ts';
+import { demoPropertyInput } from '../infra/demo.ts';
+import { getEngine } from '../infra/pulumi/engine.ts';
+import { openService, type Service } from '../infra/service.ts';
+import { CLOUDS, isSandboxed, type Settings } from '../infra/settings/settings.ts';
+import { verifyToken } from '../infra/tokens/index.ts';
+import { startSlackBot } from './slack.ts';
+
+export interface RunningServer {
+  url: string;
+  logger: Logger;
+  service: Service;
+  close(): Promise<void>;
+}
+
+export const SERVICE_VERSION = '0.1.0';
+
+export async function startServer(settings: Settings): Promise<RunningServer> {
+  const service = await openService(settings);
+  const { logger, controlPlane, repo } = service;
+  try {
+    const mounts: Mount[] = [];
+    const bot = await startSlackBot(settings, service);
+    if (bot.mount) mounts.push(bot.mount);
+
+    const app = createApiApp({
+      controlPlane,
+      logger,
+      verifyToken: async (presented) => {
+        const record = await verifyToken(repo, presented);
+        return record ? { id: record.id, name: record.name, scopes: record.scopes } : null;
+      },
+      sandboxMode: CLOUDS.every((cloud) => isSandboxed(settings, cloud)),
+      version: SERVICE_VERSION,
+      readiness: () => readiness(service),
+      demoPropertyInput: () => demoPropertyInput(),
+      mounts,
+    });
+    const http = await startHttpServer({ app, host: settings.host, port: settings.port });
+    logger.info({ url: http.url, dataDir: settings.dataDir }, 'blkshp is serving');
+    return {
+      url: http.url,
+      logger,
+      service,
+      async close() {
+        await http.close();
+        await bot.stop();
+        await service.close();
+      },
+    };
+  } catch (error) {
+    await service.close();
+    throw error;
+  }
+}
+
+async function readiness(service: Service): Promise<ReadinessReport> {
+  const report: ReadinessReport = {};
+  try {
+    await service.repo.listSchedules();
+    report.database = { ok: true };
+  } catch (error) {
+    report.database = { ok: false, detail: (error as Error).message };
+  }
+  try {
+    const engine = await getEngine();
+    report.engine = { ok: true, detail: `pulumi ${engine.version}` };
+  } catch {
+    report.engine = { ok: false, detail: 'the Pulumi engine is unavailable' };
+  }
+  const backend = service.settings.backendUrl;
+  if (backend.startsWith('file://')) {
+    try {
+      await access(fileURLToPath(backend), constants.W_OK);
+      report.stateBackend = { ok: true };
+    } catch {
+      // The directory appears with the first stack; until then the data directory must be writable.
+      try {
+        await access(service.settings.dataDir, constants.W_OK);
+        report.stateBackend = { ok: true, detail: 'no stacks yet' };
+      } catch {
+        report.stateBackend = { ok: false, detail: 'the state directory is not writable' };
+      }
+    }
+  } else {
+    report.stateBackend = { ok: true, detail: 'remote backend (checked on first run)' };
+  }
+  return report;
+}
