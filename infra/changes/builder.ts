@@ -26,7 +26,8 @@ const OP_MAP: Record<string, ResourceOp> = {
   'delete-replaced': 'replace',
   'read-replacement': 'replace',
   read: 'read',
-  refresh: 'refresh',
+  // A refresh step is "same" unless its outputs event reports an update (drift).
+  refresh: 'same',
   import: 'create',
   'import-replacement': 'replace',
   discard: 'delete',
