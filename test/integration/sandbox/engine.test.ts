@@ -104,7 +104,7 @@ function opsByName(
       continue;
     }
     const name = meta.urn.split('::').at(-1) ?? meta.urn;
-    (ops[name] ??= []).push(meta.op);
+    ops[name] = [...(ops[name] ?? []), meta.op];
   }
   return ops;
 }
@@ -175,8 +175,9 @@ describe('the sandbox cloud under the real engine', () => {
       const up = await timed('up', timings, () => s.up());
       expect(up.summary.result).toBe('succeeded');
       expect(up.outputs.dropletIp?.value).toMatch(/^203\.0\.113\.\d+$/);
+      const computeApi = 'https://www.googleapis.com/compute/v1/projects/blkshp-sandbox';
       expect(up.outputs.instanceLink?.value).toMatch(
-        /^https:\/\/www\.googleapis\.com\/compute\/v1\/projects\/[^/]+\/zones\/us-central1-a\/instances\/app-[0-9a-f]{7}$/,
+        new RegExp(`^${computeApi}/zones/us-central1-a/instances/app-[0-9a-f]{7}$`),
       );
       expect(up.outputs.securityGroupId?.value).toMatch(/^sg-0[0-9a-f]{16}$/);
       expect(up.outputs.bucketArn?.value).toMatch(/^arn:aws:s3:::backups-[0-9a-f]{7}$/);
@@ -265,7 +266,7 @@ function driftDiffs(events: EngineEvent[]): Record<string, Record<string, string
   const out: Record<string, Record<string, string>> = {};
   for (const e of events) {
     const meta = e.resOutputsEvent?.metadata;
-    if (!meta || meta.op !== 'update') continue;
+    if (meta?.op !== 'update') continue;
     const name = meta.urn.split('::').at(-1) ?? meta.urn;
     out[name] = Object.fromEntries(
       Object.entries(meta.detailedDiff ?? {}).map(([path, d]) => [path, d.diffKind]),
