@@ -1,0 +1,76 @@
+/**
+ * A token bucket per API token, in memory: each token may burst up to `capacity` requests and
+ * then gets `refillPerSecond` more each second. Past that the answer is 429 with Retry-After.
+ *
+ * TODO(multi-replica rate limit): buckets are per process, so N replicas allow N times the
+ * rate; a shared store (Redis or the database) unblocks a fleet-wide limit.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { ApiEnv, Principal } from '../env.ts';
+import { HTTP_ERROR_CODES, problem } from '../problems.ts';
+
+export interface RateLimitOptions {
+  /** Requests a token may send at once. */
+  capacity: number;
+  /** Requests added back per second. */
+  refillPerSecond: number;
+  /** Buckets kept at most; idle ones are dropped first. */
+  maxBuckets?: number;
+  now?: () => number;
+}
+
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { capacity: 120, refillPerSecond: 20 };
+
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+}
+
+export function rateLimit(options: RateLimitOptions = DEFAULT_RATE_LIMIT) {
+  const { capacity, refillPerSecond } = options;
+  if (!(capacity >= 1) || !(refillPerSecond > 0)) {
+    throw new TypeError('rateLimit: capacity must be >= 1 and refillPerSecond > 0');
+  }
+  const maxBuckets = options.maxBuckets ?? 10_000;
+  const now = options.now ?? Date.now;
+  const buckets = new Map<string, Bucket>();
+
+  /** Takes one request from the key's bucket; returns 0 when allowed, else seconds to wait. */
+  function take(key: string): number {
+    const at = now();
+    const bucket = buckets.get(key) ?? { tokens: capacity, updatedAt: at };
+    const refilled = ((at - bucket.updatedAt) / 1000) * refillPerSecond;
+    bucket.tokens = Math.min(capacity, bucket.tokens + refilled);
+    bucket.updatedAt = at;
+
+    // Re-insert so the Map's order is least recently used first.
+    buckets.delete(key);
+    buckets.set(key, bucket);
+    if (buckets.size > maxBuckets) {
+      const idle = buckets.keys().next().value;
+      if (idle !== undefined) buckets.delete(idle);
+    }
+
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerSecond));
+  }
+
+  const middleware: MiddlewareHandler<ApiEnv> = async function rateLimitMiddleware(c, next) {
+    const principal = c.get('principal') as Principal | undefined;
+    if (principal === undefined) return next();
+    const wait = take(principal.tokenId);
+    if (wait > 0) {
+      c.header('Retry-After', String(wait));
+      return problem(
+        c,
+        HTTP_ERROR_CODES.rateLimited,
+        `Too many requests for this token; retry in ${wait} s`,
+      );
+    }
+    await next();
+  };
+  return middleware;
+}
