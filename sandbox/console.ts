@@ -4,7 +4,13 @@
  * reads the change back, which is how drift is shown and tested.
  */
 import { setPath, unsetPath } from './paths.ts';
-import { mutateStackFile, readStackFile, type SandboxRecord, stackPackages } from './store.ts';
+import {
+  mutateStackFile,
+  readStackFile,
+  removeStack,
+  type SandboxRecord,
+  stackPackages,
+} from './store.ts';
 
 export interface ResourceSelector {
   /**
@@ -114,4 +120,9 @@ export async function deleteSandboxResource(
     file.resources = file.resources.filter((r) => !(r.type === target.type && r.id === target.id));
   });
   return target;
+}
+
+/** Forgets everything a stack holds in the sandbox (after the stack itself is removed). */
+export async function removeSandboxStack(dir: string, stack: string): Promise<void> {
+  await removeStack(dir, stack);
 }

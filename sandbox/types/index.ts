@@ -17,7 +17,3 @@ export function specFor(type: string): TypeSpec {
   const pkg = type.split(':')[0] as SandboxPackage;
   return TABLES[pkg]?.resources[type] ?? GENERIC_SPEC;
 }
-
-export function hasExplicitSpec(type: string): boolean {
-  return specFor(type) !== GENERIC_SPEC;
-}
