@@ -4,7 +4,9 @@
  * implements exactly these, and a unit test checks this list against what the program
  * registers, so keep it exact when the program changes.
  *
- * Default providers (`pulumi:providers:<cloud>`) are created by the engine, not listed here.
+ * Providers are not listed: DigitalOcean and GCP use the engine's default provider; AWS uses
+ * one explicit `pulumi:providers:aws` resource (named `aws-<region>`, args `region` and
+ * `defaultTags`) so that the region comes from the spec, not from stack config.
  */
 export type PropertyCloud = 'digitalocean' | 'gcp' | 'aws';
 
@@ -12,7 +14,6 @@ export const PROPERTY_RESOURCE_TYPES: Record<PropertyCloud, string[]> = {
   digitalocean: [
     'digitalocean:index/vpc:Vpc',
     'digitalocean:index/vpcNatGateway:VpcNatGateway',
-    'digitalocean:index/sshKey:SshKey',
     'digitalocean:index/droplet:Droplet',
     'digitalocean:index/volume:Volume',
     'digitalocean:index/volumeAttachment:VolumeAttachment',
