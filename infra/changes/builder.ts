@@ -139,6 +139,9 @@ export class ChangeSetBuilder {
     const oldValues = step.old?.[side] ?? {};
     const newValues = step.new?.[side] ?? {};
     const redact = (v: unknown) => this.#context.redactor.value(v);
+    // The engine does not always mark replacing diffs as `-replace` (the Node provider server
+    // sends none): a top-level key in `keys` of a replace step forces the replacement too.
+    const replaceKeys = op === 'replace' ? new Set(step.keys ?? []) : new Set<string>();
     if (step.detailedDiff && Object.keys(step.detailedDiff).length > 0) {
       return Object.entries(step.detailedDiff).map(([path, diff]) => {
         const kind = String(diff.diffKind);
@@ -146,7 +149,7 @@ export class ChangeSetBuilder {
           {
             path,
             kind: baseKind(kind),
-            forcesReplacement: kind.endsWith('-replace'),
+            forcesReplacement: kind.endsWith('-replace') || replaceKeys.has(topLevel(path)),
           },
           lookup(oldValues, path),
           lookup(newValues, path),
@@ -157,14 +160,13 @@ export class ChangeSetBuilder {
     // Providers without a detailed diff (the Node provider server sends none) give only the
     // top-level keys that differ: compute old → new from the two sides ourselves.
     const keys = step.diffs ?? [];
-    const replaces = new Set(step.keys ?? []);
     return keys.map((path) => {
       const before = oldValues[path];
       const after = newValues[path];
       const kind: PropertyChangeKind =
         before === undefined ? 'add' : after === undefined ? 'delete' : 'update';
       return withValues(
-        { path, kind, forcesReplacement: op === 'replace' && replaces.has(path) },
+        { path, kind, forcesReplacement: replaceKeys.has(topLevel(path)) },
         before,
         after,
         redact,
@@ -197,6 +199,10 @@ function withValues(
   if (before !== undefined && change.kind !== 'add') out.old = redact(before);
   if (after !== undefined && change.kind !== 'delete') out.new = redact(after);
   return out;
+}
+
+function topLevel(path: string): string {
+  return path.split(/[.[]/)[0] ?? path;
 }
 
 function baseKind(kind: string): PropertyChangeKind {
