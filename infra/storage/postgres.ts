@@ -4,17 +4,21 @@
  */
 import pg from 'pg';
 import type { AuditFilter, AuditRecord } from '../control-plane-api.ts';
+import type { DriftResult, NewDriftResult } from '../drift/model.ts';
 import { BlkshpError, ERROR_CODES, notFound } from '../errors.ts';
 import { isFinished, type Operation, type OperationStatus } from '../operations/model.ts';
 import { LATEST_VERSION, MIGRATIONS, schemaTooNew } from './migrations/index.ts';
 import type {
   ApiTokenRecord,
   Approval,
+  DriftIgnore,
+  DriftResultQuery,
   NewOperation,
   OperationQuery,
   Repository,
   Schedule,
   StoredProperty,
+  WebhookDelivery,
 } from './repository.ts';
 import {
   type Decoders,
@@ -26,10 +30,14 @@ import {
   type Row,
   toApproval,
   toAudit,
+  toDriftIgnore,
+  toDriftResult,
   toOperation,
   toProperty,
   toSchedule,
   toToken,
+  toWebhookDelivery,
+  WEBHOOK_DELIVERY_COLUMNS,
 } from './rows.ts';
 
 // jsonb columns arrive parsed already.
@@ -387,6 +395,127 @@ export class PostgresRepository implements Repository {
   async deleteSchedule(scope: string): Promise<boolean> {
     const result = await this.#query('DELETE FROM schedules WHERE scope = $1', [scope]);
     return result.rowCount === 1;
+  }
+
+  async insertDriftResult(result: NewDriftResult): Promise<DriftResult | null> {
+    const { rows } = await this.#query(
+      `INSERT INTO drift_results
+         (property, operation_id, checked_at, status, resources, error, signature, suppressed)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)
+       ON CONFLICT (operation_id) DO NOTHING RETURNING *`,
+      [
+        result.property,
+        result.operationId,
+        iso(result.checkedAt),
+        result.status,
+        JSON.stringify(result.resources),
+        result.error,
+        result.signature,
+        result.suppressed,
+      ],
+    );
+    return rows[0] ? toDriftResult(rows[0], decoders) : null;
+  }
+
+  async listDriftResults(query: DriftResultQuery = {}): Promise<DriftResult[]> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (query.property !== undefined) {
+      values.push(query.property);
+      where.push(`property = $${values.length}`);
+    }
+    if (query.since !== undefined) {
+      values.push(iso(query.since));
+      where.push(`checked_at >= $${values.length}`);
+    }
+    let sql = 'SELECT * FROM drift_results';
+    if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
+    sql += ' ORDER BY checked_at DESC, id DESC';
+    if (query.limit !== undefined) {
+      values.push(query.limit);
+      sql += ` LIMIT $${values.length}`;
+    }
+    const { rows } = await this.#query(sql, values);
+    return rows.map((r) => toDriftResult(r, decoders));
+  }
+
+  async setDriftIgnore(ignore: DriftIgnore): Promise<void> {
+    await this.#query(
+      `INSERT INTO drift_ignores (property, until, actor, created_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (property) DO UPDATE SET until = excluded.until, actor = excluded.actor,
+         created_at = excluded.created_at`,
+      [ignore.property, iso(ignore.until), ignore.actor, iso(ignore.createdAt)],
+    );
+  }
+
+  async getDriftIgnore(property: string): Promise<DriftIgnore | null> {
+    const { rows } = await this.#query('SELECT * FROM drift_ignores WHERE property = $1', [
+      property,
+    ]);
+    return rows[0] ? toDriftIgnore(rows[0]) : null;
+  }
+
+  async clearDriftIgnore(property: string): Promise<boolean> {
+    const result = await this.#query('DELETE FROM drift_ignores WHERE property = $1', [property]);
+    return result.rowCount === 1;
+  }
+
+  async insertWebhookDelivery(delivery: WebhookDelivery): Promise<void> {
+    await this.#query(
+      `INSERT INTO webhook_deliveries (id, event_id, event_type, property, target, status,
+         attempts, last_status_code, last_error, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        delivery.id,
+        delivery.eventId,
+        delivery.eventType,
+        delivery.property,
+        delivery.target,
+        delivery.status,
+        delivery.attempts,
+        delivery.lastStatusCode,
+        delivery.lastError,
+        iso(delivery.createdAt),
+        iso(delivery.updatedAt),
+      ],
+    );
+  }
+
+  async updateWebhookDelivery(
+    id: string,
+    changes: Parameters<Repository['updateWebhookDelivery']>[1],
+  ): Promise<void> {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    for (const [field, spec] of Object.entries(WEBHOOK_DELIVERY_COLUMNS)) {
+      const value = changes[field as keyof typeof changes];
+      if (value === undefined) continue;
+      values.push(spec.kind === 'time' && value !== null ? iso(String(value)) : value);
+      sets.push(`${spec.column} = $${values.length}`);
+    }
+    if (sets.length === 0) return;
+    values.push(id);
+    const sql = `UPDATE webhook_deliveries SET ${sets.join(', ')} WHERE id = $${values.length}`;
+    const result = await this.#query(sql, values);
+    if (result.rowCount === 0) throw notFound(`Webhook delivery ${id}`);
+  }
+
+  async listWebhookDeliveries(
+    query: { eventId?: string; limit?: number } = {},
+  ): Promise<WebhookDelivery[]> {
+    const values: unknown[] = [];
+    let sql = 'SELECT * FROM webhook_deliveries';
+    if (query.eventId !== undefined) {
+      values.push(query.eventId);
+      sql += ` WHERE event_id = $${values.length}`;
+    }
+    sql += ' ORDER BY created_at DESC, id DESC';
+    if (query.limit !== undefined) {
+      values.push(query.limit);
+      sql += ` LIMIT $${values.length}`;
+    }
+    const { rows } = await this.#query(sql, values);
+    return rows.map(toWebhookDelivery);
   }
 
   #query(sql: string, values: unknown[] = []): Promise<pg.QueryResult<Row>> {

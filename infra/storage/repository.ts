@@ -4,6 +4,7 @@
  * Secrets are never stored here: they live in each stack's encrypted config.
  */
 import type { AuditFilter, AuditRecord } from '../control-plane-api.ts';
+import type { DriftResult, NewDriftResult } from '../drift/model.ts';
 import type {
   Operation,
   OperationKind,
@@ -67,6 +68,39 @@ export interface Schedule {
   updatedAt: string;
 }
 
+export interface DriftResultQuery {
+  property?: string;
+  /** Inclusive lower bound on `checkedAt`. */
+  since?: string;
+  limit?: number;
+}
+
+/** Drift notifications for a property are suppressed until `until`. */
+export interface DriftIgnore {
+  property: string;
+  until: string;
+  actor: string;
+  createdAt: string;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One notification to one webhook target, with what happened on its attempts. */
+export interface WebhookDelivery {
+  id: string;
+  eventId: string;
+  eventType: string;
+  property: string | null;
+  /** The target URL without query or credentials (they may carry tokens). */
+  target: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface Repository {
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
@@ -115,4 +149,23 @@ export interface Repository {
   upsertSchedule(schedule: Schedule): Promise<void>;
   listSchedules(): Promise<Schedule[]>;
   deleteSchedule(scope: string): Promise<boolean>;
+
+  /** Records one drift check; null when that operation was recorded already. */
+  insertDriftResult(result: NewDriftResult): Promise<DriftResult | null>;
+  /** Newest first. */
+  listDriftResults(query?: DriftResultQuery): Promise<DriftResult[]>;
+
+  setDriftIgnore(ignore: DriftIgnore): Promise<void>;
+  getDriftIgnore(property: string): Promise<DriftIgnore | null>;
+  clearDriftIgnore(property: string): Promise<boolean>;
+
+  insertWebhookDelivery(delivery: WebhookDelivery): Promise<void>;
+  updateWebhookDelivery(
+    id: string,
+    changes: Partial<
+      Pick<WebhookDelivery, 'status' | 'attempts' | 'lastStatusCode' | 'lastError' | 'updatedAt'>
+    >,
+  ): Promise<void>;
+  /** Newest first. */
+  listWebhookDeliveries(query?: { eventId?: string; limit?: number }): Promise<WebhookDelivery[]>;
 }

@@ -4,10 +4,18 @@
  * its decoders.
  */
 import type { AuditRecord } from '../control-plane-api.ts';
+import type { DriftResult } from '../drift/model.ts';
 import { BlkshpError, ERROR_CODES } from '../errors.ts';
 import type { Operation } from '../operations/model.ts';
 import type { PropertySpec } from '../properties/spec.ts';
-import type { ApiTokenRecord, Approval, Schedule, StoredProperty } from './repository.ts';
+import type {
+  ApiTokenRecord,
+  Approval,
+  DriftIgnore,
+  Schedule,
+  StoredProperty,
+  WebhookDelivery,
+} from './repository.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -116,6 +124,54 @@ export function toSchedule(row: Row): Schedule {
     updatedAt: text(row.updated_at),
   };
 }
+
+export function toDriftResult(row: Row, d: Decoders): DriftResult {
+  return {
+    id: Number(row.id),
+    property: text(row.property),
+    operationId: text(row.operation_id),
+    checkedAt: text(row.checked_at),
+    status: text(row.status) as DriftResult['status'],
+    resources: d.json(row.resources) as DriftResult['resources'],
+    error: maybeText(row.error),
+    signature: maybeText(row.signature),
+    suppressed: Boolean(row.suppressed),
+  };
+}
+
+export function toDriftIgnore(row: Row): DriftIgnore {
+  return {
+    property: text(row.property),
+    until: text(row.until),
+    actor: text(row.actor),
+    createdAt: text(row.created_at),
+  };
+}
+
+export function toWebhookDelivery(row: Row): WebhookDelivery {
+  return {
+    id: text(row.id),
+    eventId: text(row.event_id),
+    eventType: text(row.event_type),
+    property: maybeText(row.property),
+    target: text(row.target),
+    status: text(row.status) as WebhookDelivery['status'],
+    attempts: Number(row.attempts),
+    lastStatusCode: row.last_status_code === null ? null : Number(row.last_status_code),
+    lastError: maybeText(row.last_error),
+    createdAt: text(row.created_at),
+    updatedAt: text(row.updated_at),
+  };
+}
+
+/** Webhook delivery fields that `updateWebhookDelivery` may change, with their column. */
+export const WEBHOOK_DELIVERY_COLUMNS = {
+  status: { column: 'status', kind: 'text' },
+  attempts: { column: 'attempts', kind: 'number' },
+  lastStatusCode: { column: 'last_status_code', kind: 'number' },
+  lastError: { column: 'last_error', kind: 'text' },
+  updatedAt: { column: 'updated_at', kind: 'time' },
+} as const;
 
 /** Operation fields that `updateOperation` may change, with their column and encoding. */
 export const OPERATION_COLUMNS = {

@@ -6,17 +6,21 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type { AuditFilter, AuditRecord } from '../control-plane-api.ts';
+import type { DriftResult, NewDriftResult } from '../drift/model.ts';
 import { BlkshpError, ERROR_CODES, notFound } from '../errors.ts';
 import { isFinished, type Operation, type OperationStatus } from '../operations/model.ts';
 import { LATEST_VERSION, MIGRATIONS, schemaTooNew } from './migrations/index.ts';
 import type {
   ApiTokenRecord,
   Approval,
+  DriftIgnore,
+  DriftResultQuery,
   NewOperation,
   OperationQuery,
   Repository,
   Schedule,
   StoredProperty,
+  WebhookDelivery,
 } from './repository.ts';
 import {
   type Decoders,
@@ -28,10 +32,14 @@ import {
   type Row,
   toApproval,
   toAudit,
+  toDriftIgnore,
+  toDriftResult,
   toOperation,
   toProperty,
   toSchedule,
   toToken,
+  toWebhookDelivery,
+  WEBHOOK_DELIVERY_COLUMNS,
 } from './rows.ts';
 
 const decoders: Decoders = { json: (value) => JSON.parse(String(value)) };
@@ -380,6 +388,119 @@ export class SqliteRepository implements Repository {
 
   async deleteSchedule(scope: string): Promise<boolean> {
     return this.#run('DELETE FROM schedules WHERE scope = ?', scope) === 1;
+  }
+
+  async insertDriftResult(result: NewDriftResult): Promise<DriftResult | null> {
+    const row = this.#get(
+      `INSERT INTO drift_results
+         (property, operation_id, checked_at, status, resources, error, signature, suppressed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (operation_id) DO NOTHING RETURNING *`,
+      result.property,
+      result.operationId,
+      iso(result.checkedAt),
+      result.status,
+      JSON.stringify(result.resources),
+      result.error,
+      result.signature,
+      result.suppressed ? 1 : 0,
+    );
+    return row ? toDriftResult(row, decoders) : null;
+  }
+
+  async listDriftResults(query: DriftResultQuery = {}): Promise<DriftResult[]> {
+    const where: string[] = [];
+    const values: SQLInputValue[] = [];
+    if (query.property !== undefined) {
+      where.push('property = ?');
+      values.push(query.property);
+    }
+    if (query.since !== undefined) {
+      where.push('checked_at >= ?');
+      values.push(iso(query.since));
+    }
+    let sql = 'SELECT * FROM drift_results';
+    if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
+    sql += ' ORDER BY checked_at DESC, id DESC';
+    if (query.limit !== undefined) {
+      sql += ' LIMIT ?';
+      values.push(query.limit);
+    }
+    return this.#all(sql, ...values).map((r) => toDriftResult(r, decoders));
+  }
+
+  async setDriftIgnore(ignore: DriftIgnore): Promise<void> {
+    this.#run(
+      `INSERT INTO drift_ignores (property, until, actor, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (property) DO UPDATE SET until = excluded.until, actor = excluded.actor,
+         created_at = excluded.created_at`,
+      ignore.property,
+      iso(ignore.until),
+      ignore.actor,
+      iso(ignore.createdAt),
+    );
+  }
+
+  async getDriftIgnore(property: string): Promise<DriftIgnore | null> {
+    const row = this.#get('SELECT * FROM drift_ignores WHERE property = ?', property);
+    return row ? toDriftIgnore(row) : null;
+  }
+
+  async clearDriftIgnore(property: string): Promise<boolean> {
+    return this.#run('DELETE FROM drift_ignores WHERE property = ?', property) === 1;
+  }
+
+  async insertWebhookDelivery(delivery: WebhookDelivery): Promise<void> {
+    this.#run(
+      `INSERT INTO webhook_deliveries (id, event_id, event_type, property, target, status,
+         attempts, last_status_code, last_error, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      delivery.id,
+      delivery.eventId,
+      delivery.eventType,
+      delivery.property,
+      delivery.target,
+      delivery.status,
+      delivery.attempts,
+      delivery.lastStatusCode,
+      delivery.lastError,
+      iso(delivery.createdAt),
+      iso(delivery.updatedAt),
+    );
+  }
+
+  async updateWebhookDelivery(
+    id: string,
+    changes: Parameters<Repository['updateWebhookDelivery']>[1],
+  ): Promise<void> {
+    const sets: string[] = [];
+    const values: SQLInputValue[] = [];
+    for (const [field, spec] of Object.entries(WEBHOOK_DELIVERY_COLUMNS)) {
+      const value = changes[field as keyof typeof changes];
+      if (value === undefined) continue;
+      sets.push(`${spec.column} = ?`);
+      values.push(spec.kind === 'time' && value !== null ? iso(String(value)) : value);
+    }
+    if (sets.length === 0) return;
+    const sql = `UPDATE webhook_deliveries SET ${sets.join(', ')} WHERE id = ?`;
+    if (this.#run(sql, ...values, id) === 0) throw notFound(`Webhook delivery ${id}`);
+  }
+
+  async listWebhookDeliveries(
+    query: { eventId?: string; limit?: number } = {},
+  ): Promise<WebhookDelivery[]> {
+    const values: SQLInputValue[] = [];
+    let sql = 'SELECT * FROM webhook_deliveries';
+    if (query.eventId !== undefined) {
+      sql += ' WHERE event_id = ?';
+      values.push(query.eventId);
+    }
+    sql += ' ORDER BY created_at DESC, rowid DESC';
+    if (query.limit !== undefined) {
+      sql += ' LIMIT ?';
+      values.push(query.limit);
+    }
+    return this.#all(sql, ...values).map(toWebhookDelivery);
   }
 
   #run(sql: string, ...values: SQLInputValue[]): number {

@@ -4,6 +4,7 @@
  */
 import { BlkshpError, ERROR_CODES } from '../../errors.ts';
 import { initial } from './0001-initial.ts';
+import { drift } from './0002-drift.ts';
 
 export interface Migration {
   version: number;
@@ -12,7 +13,7 @@ export interface Migration {
   postgres: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, drift];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 

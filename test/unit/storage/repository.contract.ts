@@ -411,5 +411,104 @@ export function defineRepositoryContract(
         expect(await repo.listSchedules()).toHaveLength(1);
       });
     });
+
+    describe('drift history', () => {
+      const result = (operationId: string, checkedAt: string, property = 'grand-hotel') => ({
+        property,
+        operationId,
+        checkedAt,
+        status: 'drifted' as const,
+        resources: [
+          {
+            urn: 'urn:pulumi:s::p::t::app',
+            type: 't',
+            name: 'app',
+            op: 'update' as const,
+            changes: [
+              {
+                path: 'size',
+                kind: 'update' as const,
+                old: 'a',
+                new: 'b',
+                forcesReplacement: false,
+              },
+            ],
+          },
+        ],
+        error: null,
+        signature: 'abc',
+        suppressed: false,
+      });
+
+      it('records each operation once and lists a property newest first', async () => {
+        const first = await repo.insertDriftResult(result('op-1', '2025-01-01T00:00:00.000Z'));
+        expect(first).toMatchObject({ operationId: 'op-1', status: 'drifted' });
+        expect(await repo.insertDriftResult(result('op-1', '2025-01-01T00:00:00.000Z'))).toBeNull();
+        await repo.insertDriftResult(result('op-2', '2025-01-02T00:00:00.000Z'));
+        await repo.insertDriftResult(result('op-3', '2025-01-03T00:00:00.000Z', 'other'));
+
+        const history = await repo.listDriftResults({ property: 'grand-hotel' });
+        expect(history.map((r) => r.operationId)).toEqual(['op-2', 'op-1']);
+        expect(history[0]).toEqual({
+          ...result('op-2', '2025-01-02T00:00:00.000Z'),
+          id: history[0]?.id,
+        });
+        const since = await repo.listDriftResults({ since: '2025-01-02T00:00:00.000Z', limit: 1 });
+        expect(since.map((r) => r.operationId)).toEqual(['op-3']);
+      });
+
+      it('sets, replaces and clears an ignore-until per property', async () => {
+        const ignore = {
+          property: 'grand-hotel',
+          until: '2025-01-08T00:00:00.000Z',
+          actor: 'slack:U1',
+          createdAt: '2025-01-01T00:00:00.000Z',
+        };
+        await repo.setDriftIgnore(ignore);
+        await repo.setDriftIgnore({ ...ignore, until: '2025-01-31T00:00:00.000Z' });
+        expect(await repo.getDriftIgnore('grand-hotel')).toEqual({
+          ...ignore,
+          until: '2025-01-31T00:00:00.000Z',
+        });
+        expect(await repo.clearDriftIgnore('grand-hotel')).toBe(true);
+        expect(await repo.clearDriftIgnore('grand-hotel')).toBe(false);
+        expect(await repo.getDriftIgnore('grand-hotel')).toBeNull();
+      });
+
+      it('logs webhook deliveries and their attempts', async () => {
+        const delivery = {
+          id: 'd-1',
+          eventId: 'e-1',
+          eventType: 'drift.detected',
+          property: 'grand-hotel',
+          target: 'https://hooks.example.com/blkshp',
+          status: 'pending' as const,
+          attempts: 0,
+          lastStatusCode: null,
+          lastError: null,
+          createdAt: '2025-01-01T00:00:00.000Z',
+          updatedAt: '2025-01-01T00:00:00.000Z',
+        };
+        await repo.insertWebhookDelivery(delivery);
+        await repo.updateWebhookDelivery('d-1', {
+          status: 'delivered',
+          attempts: 2,
+          lastStatusCode: 204,
+          updatedAt: '2025-01-01T00:00:05.000Z',
+        });
+        expect(await repo.listWebhookDeliveries({ eventId: 'e-1' })).toEqual([
+          {
+            ...delivery,
+            status: 'delivered',
+            attempts: 2,
+            lastStatusCode: 204,
+            updatedAt: '2025-01-01T00:00:05.000Z',
+          },
+        ]);
+        await expect(repo.updateWebhookDelivery('nope', { attempts: 1 })).rejects.toMatchObject({
+          code: 'BLKSHP_NOT_FOUND',
+        });
+      });
+    });
   });
 }
