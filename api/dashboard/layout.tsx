@@ -97,7 +97,8 @@ export function SandboxBadge() {
 }
 
 export function formatUsd(amount: number): string {
-  return `$${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  const digits = { minimumFractionDigits: 2, maximumFractionDigits: 2 };
+  return `$${amount.toLocaleString('en-US', digits)}`;
 }
 
 export function formatTime(iso: string | null): string {

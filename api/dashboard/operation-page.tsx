@@ -45,7 +45,9 @@ const FOLLOW_SCRIPT = `
   });
   source.addEventListener('log', function (e) { line(JSON.parse(e.data).line); });
   source.addEventListener('finished', function () { source.close(); location.reload(); });
-  source.addEventListener('error', function () { if (source.readyState === 2) line('stream closed'); });
+  source.addEventListener('error', function () {
+    if (source.readyState === 2) line('stream closed');
+  });
 })();
 `;
 
@@ -58,6 +60,7 @@ export function OperationPage(props: OperationPageProps) {
     </noscript>
   ) : null;
   const events = `/v1/operations/${encodeURIComponent(op.id)}/events`;
+  const propertyHref = `/properties/${encodeURIComponent(op.property)}`;
   return (
     <Layout
       title={`${op.kind} ${op.property}`}
@@ -66,7 +69,7 @@ export function OperationPage(props: OperationPageProps) {
       head={head}
     >
       <h1>
-        {op.kind} of <a href={`/properties/${encodeURIComponent(op.property)}`}>{op.property}</a>{' '}
+        {op.kind} of <a href={propertyHref}>{op.property}</a>{' '}
         <span id="status" class={`badge ${op.status}`}>
           {op.status}
         </span>

@@ -26,8 +26,8 @@ export function PropertyPage(props: PropertyPageProps) {
       </h1>
       <p>
         Drift: <Badge value={property.drift.status} />{' '}
-        <span class="muted">checked {formatTime(property.drift.checkedAt)}</span> · Monthly estimate{' '}
-        {formatUsd(property.monthlyEstimateUsd)}
+        <span class="muted">checked {formatTime(property.drift.checkedAt)}</span> ·{' '}
+        {`Monthly estimate ${formatUsd(property.monthlyEstimateUsd)}`}
       </p>
 
       <h2>Spec</h2>

@@ -79,7 +79,6 @@ export function registerHealthRoutes(
   });
   app.openapi(metricsRoute, async (c) => {
     const text = await metrics.render(deps.controlPlane);
-    c.header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8');
-    return c.text(text, 200);
+    return c.text(text, 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
   });
 }

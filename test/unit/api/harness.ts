@@ -48,3 +48,10 @@ export function jsonRequest(
 }
 
 export { testPropertyInput };
+
+// biome-ignore lint/suspicious/noExplicitAny: assertions read whatever JSON came back
+export type Json = any;
+
+export function readJson(res: Response): Promise<Json> {
+  return res.json() as Promise<Json>;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleChangeSet } from '../../support/fake-control-plane.ts';
-import { auth, buildApp, jsonRequest, testPropertyInput } from './harness.ts';
+import { auth, buildApp, jsonRequest, readJson, testPropertyInput } from './harness.ts';
 
 describe('properties routes', () => {
   it('creates a property and answers 202 with the first preview and a Location', async () => {
@@ -10,7 +10,7 @@ describe('properties routes', () => {
       jsonRequest('POST', 'plan-token', testPropertyInput('harbour-view')),
     );
     expect(res.status).toBe(202);
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body).toMatchObject({
       status: 'queued',
       location: `/v1/operations/${body.operationId}`,
@@ -27,13 +27,13 @@ describe('properties routes', () => {
     controlPlane.seedProperty(testPropertyInput('alpha-inn'));
     controlPlane.seedProperty(testPropertyInput('beta-inn', { tier: 'standard' }));
     const all = await app.request('/v1/properties', { headers: auth('read-token') });
-    expect((await all.json()).items).toHaveLength(2);
+    expect((await readJson(all)).items).toHaveLength(2);
 
     const res = await app.request('/v1/properties?cloud=digitalocean&tier=standard', {
       headers: auth('read-token'),
     });
     expect(res.status).toBe(200);
-    const { items } = await res.json();
+    const { items } = await readJson(res);
     expect(items.map((p: { spec: { slug: string } }) => p.spec.slug)).toEqual(['beta-inn']);
   });
 
@@ -42,12 +42,12 @@ describe('properties routes', () => {
     controlPlane.seedProperty(testPropertyInput('alpha-inn'));
     const ok = await app.request('/v1/properties/alpha-inn', { headers: auth('read-token') });
     expect(ok.status).toBe(200);
-    expect((await ok.json()).spec.slug).toBe('alpha-inn');
+    expect((await readJson(ok)).spec.slug).toBe('alpha-inn');
 
     const missing = await app.request('/v1/properties/nowhere', { headers: auth('read-token') });
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toBe('application/problem+json');
-    expect(await missing.json()).toMatchObject({ code: 'BLKSHP_NOT_FOUND', status: 404 });
+    expect(await readJson(missing)).toMatchObject({ code: 'BLKSHP_NOT_FOUND', status: 404 });
   });
 
   it('patches the spec without filling in defaults for fields left out', async () => {
@@ -70,7 +70,7 @@ describe('properties routes', () => {
       jsonRequest('PATCH', 'plan-token', { slug: 'other-inn' }),
     );
     expect(res.status).toBe(400);
-    expect((await res.json()).code).toBe('BLKSHP_INVALID_INPUT');
+    expect((await readJson(res)).code).toBe('BLKSHP_INVALID_INPUT');
   });
 
   it.each([
@@ -97,7 +97,7 @@ describe('properties routes', () => {
       headers: auth('apply-token'),
     });
     expect(res.status).toBe(202);
-    const { operationId } = await res.json();
+    const { operationId } = await readJson(res);
     expect(controlPlane.operations.get(operationId)?.kind).toBe('destroy');
   });
 
@@ -110,7 +110,7 @@ describe('properties routes', () => {
       headers: auth('plan-token'),
     });
     expect(res.status).toBe(409);
-    expect(await res.json()).toMatchObject({
+    expect(await readJson(res)).toMatchObject({
       code: 'BLKSHP_CONFLICT',
       refusal: 'busy',
       detail: 'another update is running',
@@ -125,6 +125,6 @@ describe('properties routes', () => {
     });
     controlPlane.seedProperty(testPropertyInput('alpha-inn'), { lastOperation: op });
     const res = await app.request('/v1/properties/alpha-inn', { headers: auth('read-token') });
-    expect((await res.json()).lastOperation.changeSet.counts).toEqual({ replace: 1, create: 1 });
+    expect((await readJson(res)).lastOperation.changeSet.counts).toEqual({ replace: 1, create: 1 });
   });
 });
