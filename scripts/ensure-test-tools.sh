@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the test suite runs (validators for the cloud-init documents, and
 # Postgres for the storage tests, which start their own throwaway cluster) when they are
-# missing. Needs root or sudo, as on this project's CI machines.
+# missing, and Chromium for the dashboard's browser test. Needs root or sudo, as on this project's CI machines.
 set -euo pipefail
 missing=()
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 command -v cloud-init >/dev/null 2>&1 || missing+=(cloud-init)
 # Debian keeps initdb and pg_ctl off PATH, under /usr/lib/postgresql/<version>/bin.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+# The dashboard tests load the pages in headless Chromium through playwright-core.
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""
