@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the test suite runs (validators for the cloud-init documents, and
-# Postgres for the storage tests, which start their own throwaway cluster) when they are
-# missing, and Chromium for the dashboard's browser test. Needs root or sudo, as on this project's CI machines.
+# Postgres for the storage tests, which start their own throwaway cluster, and Chromium for the
+# dashboard's browser test) when they are missing. Needs root or sudo, as on this project's CI
+# machines.
 set -euo pipefail
 missing=()
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
