@@ -60,6 +60,8 @@ export function Layout(props: LayoutProps) {
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
+          {/* An empty icon, so browsers do not ask for /favicon.ico. */}
+          <link rel="icon" href="data:," />
           <title>{`${props.title} · BLKSHP`}</title>
           <style nonce={props.nonce}>{raw(STYLE)}</style>
           {props.head}
