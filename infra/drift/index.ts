@@ -1,0 +1,81 @@
+/**
+ * Scheduled drift checks and their notifications, wired in one call for the service's entry
+ * point. Transports use the exported pieces (SchedulesApi, actions, Block Kit builders).
+ */
+import type { Logger } from 'pino';
+import type { ControlPlaneApi } from '../control-plane-api.ts';
+import type { Repository } from '../storage/repository.ts';
+import type { DriftNotifier } from './model.ts';
+import { DriftMonitor } from './monitor.ts';
+import { DriftScheduler, type DriftSchedulerOptions } from './scheduler.ts';
+import { createSchedulesApi, type SchedulesApi } from './schedules.ts';
+import { type PostMessage, parseSlackChannel, SlackDriftNotifier } from './slack.ts';
+import { parseWebhookTargets, WebhookNotifier } from './webhooks.ts';
+
+export * from './actions.ts';
+export * from './digest.ts';
+export * from './model.ts';
+export * from './results.ts';
+export * from './scheduler.ts';
+export * from './schedules.ts';
+export * from './slack.ts';
+export * from './slack-blocks.ts';
+export * from './webhook-signature.ts';
+export * from './webhooks.ts';
+
+export interface DriftServiceOptions {
+  controlPlane: ControlPlaneApi;
+  repo: Repository;
+  logger: Logger;
+  /** `process.env`: reads BLKSHP_WEBHOOKS and BLKSHP_DRIFT_SLACK_CHANNEL. */
+  env: Record<string, string | undefined>;
+  /** The bot's `chat.postMessage`; without it no Slack notifications are sent. */
+  postMessage?: PostMessage;
+  scheduler?: Partial<Pick<DriftSchedulerOptions, 'maxJitterMs' | 'defaultSchedule' | 'clock'>>;
+}
+
+export interface DriftService {
+  scheduler: DriftScheduler;
+  monitor: DriftMonitor;
+  schedules: SchedulesApi;
+  notifiers: DriftNotifier[];
+  stop(): Promise<void>;
+}
+
+/** Validates the configuration first (throws BLKSHP_CONFIG_INVALID), then starts everything. */
+export async function startDriftService(options: DriftServiceOptions): Promise<DriftService> {
+  const { controlPlane, repo, logger, env } = options;
+  const targets = parseWebhookTargets(env.BLKSHP_WEBHOOKS);
+  const channel = parseSlackChannel(env.BLKSHP_DRIFT_SLACK_CHANNEL);
+
+  const notifiers: DriftNotifier[] = [];
+  if (targets.length > 0) notifiers.push(new WebhookNotifier({ targets, repo, logger }));
+  if (channel && options.postMessage) {
+    notifiers.push(new SlackDriftNotifier({ channel, postMessage: options.postMessage, logger }));
+  } else if (channel) {
+    logger.warn('BLKSHP_DRIFT_SLACK_CHANNEL is set but Slack is not; no drift messages to Slack');
+  }
+
+  const monitor = await DriftMonitor.start({ controlPlane, repo, notifiers, logger });
+  const scheduler = await DriftScheduler.start({
+    controlPlane,
+    repo,
+    logger,
+    ...options.scheduler,
+  });
+  const schedules = createSchedulesApi({ repo, onChange: () => void scheduler.reload() });
+  logger.info(
+    { webhooks: targets.length, slack: Boolean(channel && options.postMessage) },
+    'drift checks scheduled',
+  );
+  return {
+    scheduler,
+    monitor,
+    schedules,
+    notifiers,
+    async stop() {
+      await scheduler.stop();
+      await monitor.stop();
+    },
+  };
+}
