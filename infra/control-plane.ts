@@ -37,6 +37,7 @@ import { type PropertySpec, parsePropertySpec } from './properties/spec.ts';
 import { type EngineSelector, stackEnvironmentFactory } from './stack-environment.ts';
 import type { StackSecrets } from './stacks/secrets.ts';
 import type { Repository, StoredProperty } from './storage/repository.ts';
+import { minRetentionDays, TIER_NAMES, type TierName } from './tiers/index.ts';
 
 export interface ControlPlaneOptions {
   repo: Repository;
@@ -154,7 +155,18 @@ export class ControlPlane implements ControlPlaneApi {
         { field: 'slug', message: 'the slug names the stack and cannot change' },
       ]);
     }
-    const spec = validSpec({ ...current.spec, ...(patch as object) });
+    const merged: Record<string, unknown> = { ...current.spec, ...(patch as object) };
+    // Scaling up raises the retention to the new tier's minimum unless the change sets one.
+    if ('tier' in patch && !('backupRetentionDays' in patch)) {
+      const tier = (patch as { tier: unknown }).tier;
+      if (isTierName(tier)) {
+        merged.backupRetentionDays = Math.max(
+          current.spec.backupRetentionDays,
+          minRetentionDays(tier),
+        );
+      }
+    }
+    const spec = validSpec(merged);
     await this.#repo.updateProperty(slug, { spec });
     const changed = Object.keys(patch as object).join(', ') || 'nothing';
     await this.audit({
@@ -236,12 +248,16 @@ export class ControlPlane implements ControlPlaneApi {
       });
       return refused;
     }
-    await this.#repo.insertApproval({
-      operationId: previewId,
-      approver: actor.id,
-      channel: actor.channel,
-      at: new Date().toISOString(),
-    });
+    // A retried apply (the first one failed) keeps the approval recorded the first time.
+    const approvals = await this.#repo.listApprovals(previewId);
+    if (!approvals.some((a) => a.approver === actor.id)) {
+      await this.#repo.insertApproval({
+        operationId: previewId,
+        approver: actor.id,
+        channel: actor.channel,
+        at: new Date().toISOString(),
+      });
+    }
     const kind: OperationKind = preview.changeSet?.kind === 'destroy' ? 'destroy' : 'apply';
     return this.#enqueue(preview.property, kind, actor, {
       previewId,
@@ -375,6 +391,10 @@ export class ControlPlane implements ControlPlaneApi {
       monthlyEstimateUsd: estimateFor(stored.spec),
     };
   }
+}
+
+function isTierName(value: unknown): value is TierName {
+  return (TIER_NAMES as readonly unknown[]).includes(value);
 }
 
 function validSpec(input: unknown): PropertySpec {

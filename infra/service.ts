@@ -17,8 +17,11 @@ import { openRepository } from './storage/open.ts';
 import type { Repository } from './storage/repository.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** The baseline policy pack; Node 24 runs its TypeScript directly, so no build step is needed. */
-export const POLICY_PACK_DIR = join(repoRoot, 'programs', 'policy');
+/**
+ * The baseline policy pack, given to the engine as its executable launcher (programs/policy/analyzer)
+ * so that no Node.js language host is needed. Node 24 runs the pack's TypeScript directly.
+ */
+export const POLICY_PACK_DIR = join(repoRoot, 'programs', 'policy', 'analyzer');
 
 export interface Service {
   settings: Settings;

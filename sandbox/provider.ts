@@ -7,6 +7,7 @@
  * old inputs (from state) with the new ones itself and fills in the changed keys and a detailed
  * diff for its events. `diff` adds only what the engine cannot know: which changes replace.
  */
+import { createHash } from 'node:crypto';
 import type {
   CheckResult,
   CreateResult,
@@ -170,14 +171,23 @@ export function checkInputs(
   if (key && news[key] === undefined) {
     // Keep the name across updates; a replacement re-runs check without olds and gets a new one.
     const old = olds?.[key];
-    inputs[key] = typeof old === 'string' && old !== '' ? old : autoName(name);
+    inputs[key] = typeof old === 'string' && old !== '' ? old : autoName(name, news);
   }
   return inputs;
 }
 
-function autoName(name: string): string {
+/**
+ * A name with a suffix derived from the inputs, not drawn at random: the Node provider server
+ * gets no random seed from the engine, and a preview and the update that carries out its plan
+ * must produce the same name or the engine refuses the update as a plan violation. Changed
+ * inputs (a replacement) still get a new name, as the real providers' auto-naming does.
+ */
+function autoName(name: string, news: Props): string {
   const base = name.toLowerCase().replace(/[^a-z0-9-]/g, '-');
-  return `${base}-${mint.hex(7)}`;
+  const digest = createHash('sha256')
+    .update(`${name}\n${JSON.stringify(news)}`)
+    .digest('hex');
+  return `${base}-${digest.slice(0, 7)}`;
 }
 
 /**

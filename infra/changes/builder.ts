@@ -78,6 +78,28 @@ export class ChangeSetBuilder {
     }
   }
 
+  /**
+   * Adds a resource the engine did not report itself, e.g. a protected resource that only the
+   * approved destroy will delete.
+   */
+  addPlanned(urn: string, type: string, op: ResourceOp): void {
+    if (this.#resources.has(urn)) return;
+    this.#resources.set(urn, {
+      urn,
+      type,
+      name: nameOf(urn),
+      op,
+      changes: [],
+      replaceReasons: [],
+      findings: [],
+    });
+  }
+
+  /** Records a finding that did not come from the policy pack. */
+  addFinding(finding: PolicyFinding): void {
+    this.#findings.push(finding);
+  }
+
   /** Records an error that did not come through the event stream (a failed CLI call). */
   addError(message: string): void {
     this.#errors.push(this.#context.redactor.text(message));
@@ -196,9 +218,22 @@ function withValues(
   redact: (v: unknown) => unknown,
 ): PropertyChange {
   const out: PropertyChange = { ...change };
-  if (before !== undefined && change.kind !== 'add') out.old = redact(before);
-  if (after !== undefined && change.kind !== 'delete') out.new = redact(after);
+  if (before !== undefined && change.kind !== 'add') out.old = redact(shown(before));
+  if (after !== undefined && change.kind !== 'delete') out.new = redact(shown(after));
   return out;
+}
+
+/** The engine's placeholder for a value a preview cannot know yet. */
+const UNKNOWN_VALUE = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+export const KNOWN_AFTER_APPLY = '(known after apply)';
+
+function shown(value: unknown): unknown {
+  if (value === UNKNOWN_VALUE) return KNOWN_AFTER_APPLY;
+  if (Array.isArray(value)) return value.map(shown);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shown(v)]));
+  }
+  return value;
 }
 
 function topLevel(path: string): string {

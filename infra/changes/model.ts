@@ -70,6 +70,11 @@ export interface ChangeSet {
   /** Errors the engine reported, redacted. */
   errors: string[];
   costDelta: CostDelta | null;
+  /**
+   * Drift checks only: what an apply would change now, by op (from a preview after the
+   * refresh). Absent for other kinds.
+   */
+  applyWouldChange?: Partial<Record<ResourceOp, number>>;
 }
 
 /** Resources that change, i.e. every op but `same` (and the read-only ones). */

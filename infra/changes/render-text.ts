@@ -73,6 +73,12 @@ export function renderChangeSetText(changeSet: ChangeSet): string {
         `(${sign}${formatCost(Math.abs(delta))})`,
     );
   }
+  if (changeSet.applyWouldChange && Object.keys(changeSet.applyWouldChange).length > 0) {
+    const counts = Object.entries(changeSet.applyWouldChange)
+      .map(([op, n]) => `${n} to ${op}`)
+      .join(', ');
+    lines.push(`An apply now would: ${counts}`);
+  }
   for (const error of changeSet.errors) lines.push(`Error: ${error}`);
   return lines.join('\n');
 }

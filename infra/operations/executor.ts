@@ -11,6 +11,8 @@ import type { ChangeSetKind, CostDelta } from '../changes/model.ts';
 import { Redactor } from '../changes/redact.ts';
 import type { ProgressEvent } from '../events/model.ts';
 import type { PropertySpec } from '../properties/spec.ts';
+import type { Engine } from '../pulumi/engine.ts';
+import { protectedResources, unprotectAll } from '../pulumi/protection.ts';
 import type { StackEnvironment } from '../pulumi/workspace.ts';
 import { openStack } from '../pulumi/workspace.ts';
 import { syncStackConfig } from '../stacks/config.ts';
@@ -45,6 +47,7 @@ interface RunContext {
   redactor: Redactor;
   signal: AbortSignal;
   logger: Logger;
+  engine: Engine;
   /** The ChangeSet being built, so a failed run still reports what the engine found. */
   builder?: ChangeSetBuilder;
 }
@@ -78,6 +81,7 @@ export function createExecutor(deps: ExecutorDeps): RunOperation {
       redactor,
       signal,
       logger,
+      engine: env.engine,
     };
 
     try {
@@ -108,7 +112,21 @@ async function runPreview(deps: ExecutorDeps, ctx: RunContext): Promise<Operatio
   const onEvent = progress(deps, ctx, builder);
   const planFile = join(deps.plansDir, `${ctx.operation.id}.json`);
   if (destroy) {
-    await ctx.stack.previewDestroy({ onEvent, signal: ctx.signal });
+    // Protected data resources make a plain destroy preview fail; list them as deletions that
+    // only the approved destroy carries out, and say plainly that their data goes with them.
+    await ctx.stack.previewDestroy({ onEvent, signal: ctx.signal, excludeProtected: true });
+    const kept = await protectedResources(ctx.stack);
+    for (const resource of kept) builder.addPlanned(resource.urn, resource.type, 'delete');
+    if (kept.length > 0) {
+      builder.addFinding({
+        policy: 'protected-data',
+        pack: 'blkshp-control-plane',
+        level: 'advisory',
+        message:
+          `${kept.length} protected data resources (databases, volumes, buckets) are deleted ` +
+          'with their data when this destroy is applied. Take a final backup first.',
+      });
+    }
   } else {
     await ctx.stack.preview({ onEvent, signal: ctx.signal, plan: planFile, ...policyPacks(deps) });
   }
@@ -140,6 +158,7 @@ async function runApply(deps: ExecutorDeps, ctx: RunContext): Promise<OperationO
   const builder = await newBuilder(deps, ctx, destroy ? 'destroy' : 'apply');
   const onEvent = progress(deps, ctx, builder);
   if (destroy) {
+    await unprotectAll(ctx.stack, ctx.engine);
     await ctx.stack.destroy({ onEvent, signal: ctx.signal });
     await deps.repo.updateProperty(ctx.property.slug, { outputs: null });
     return { status: 'succeeded', changeSet: builder.build(), outputs: null };
@@ -167,13 +186,21 @@ async function runRefresh(
   const onEvent = progress(deps, ctx, builder);
   if (kind === 'refresh') {
     await ctx.stack.refresh({ onEvent, signal: ctx.signal });
-  } else {
-    // Drift: what the cloud holds now against the state (nothing is written), then what an
-    // apply would change from there. Both streams fold into one ChangeSet.
-    await ctx.stack.previewRefresh({ onEvent, signal: ctx.signal });
-    await ctx.stack.preview({ onEvent, signal: ctx.signal, refresh: true });
+    return { status: 'succeeded', changeSet: builder.build() };
   }
-  return { status: 'succeeded', changeSet: builder.build() };
+  // Drift: what the cloud holds now against the state (nothing is written) ...
+  await ctx.stack.previewRefresh({ onEvent, signal: ctx.signal });
+  const drift = builder.build();
+  // ... then what an apply would change from there, kept apart so the drift stays readable.
+  const planned = new ChangeSetBuilder({
+    kind: 'preview',
+    property: ctx.property.slug,
+    sandbox: ctx.property.sandbox,
+    redactor: ctx.redactor,
+  });
+  await ctx.stack.preview({ onEvent: (e) => planned.add(e), signal: ctx.signal, refresh: true });
+  const { same: _unchanged, ...applyWouldChange } = planned.build().counts;
+  return { status: 'succeeded', changeSet: { ...drift, applyWouldChange } };
 }
 
 async function newBuilder(

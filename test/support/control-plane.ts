@@ -10,8 +10,8 @@ import pino, { type Logger } from 'pino';
 import { ControlPlane, type ControlPlaneOptions } from '../../infra/control-plane.ts';
 import { getEngine } from '../../infra/pulumi/engine.ts';
 import { POLICY_PACK_DIR } from '../../infra/service.ts';
-import { SqliteRepository } from '../../infra/storage/sqlite.ts';
 import type { Repository } from '../../infra/storage/repository.ts';
+import { SqliteRepository } from '../../infra/storage/sqlite.ts';
 
 export interface TestControlPlane {
   controlPlane: ControlPlane;
@@ -24,7 +24,9 @@ export interface TestControlPlane {
 }
 
 export async function createTestControlPlane(
-  options: Partial<Pick<ControlPlaneOptions, 'maxEngineRuns' | 'previewMaxAgeMinutes' | 'policyPackDir'>> & {
+  options: Partial<
+    Pick<ControlPlaneOptions, 'maxEngineRuns' | 'previewMaxAgeMinutes' | 'policyPackDir'>
+  > & {
     dataDir?: string;
   } = {},
 ): Promise<TestControlPlane> {

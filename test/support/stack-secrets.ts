@@ -5,10 +5,7 @@ import { CONFIG_NAMESPACE } from '../../infra/stacks/config.ts';
 import { SECRET_KEYS } from '../../infra/stacks/secrets.ts';
 
 /** Reads the secrets a property's stack holds, so a test can prove none of them leaked. */
-export async function stackSecrets(
-  tcp: { dataDir: string },
-  slug: string,
-): Promise<string[]> {
+export async function stackSecrets(tcp: { dataDir: string }, slug: string): Promise<string[]> {
   const engine = await getEngine();
   const workDir = join(tcp.dataDir, 'workspaces', 'blkshp-property', slug);
   const workspace = await LocalWorkspace.create({

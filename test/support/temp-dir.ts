@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Runs `body` with a fresh temporary directory that is removed afterwards, whatever happens. */
-export async function withTempDir<T>(prefix: string, body: (dir: string) => Promise<T>): Promise<T> {
+export async function withTempDir<T>(
+  prefix: string,
+  body: (dir: string) => Promise<T>,
+): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), `blkshp-${prefix}-`));
   try {
     return await body(dir);

@@ -73,12 +73,17 @@ describe('a service killed with SIGKILL in the middle of an apply', () => {
       // 3. A restart: the apply is interrupted, the stack is recovered, new work succeeds.
       service = await openService(settingsFor(dataDir));
       try {
-        const [apply] = await service.controlPlane.listOperations({ property: slug, kind: 'apply' });
+        const [apply] = await service.controlPlane.listOperations({
+          property: slug,
+          kind: 'apply',
+        });
         expect(apply?.status).toBe('interrupted');
         expect(apply?.error).toMatch(/stopped while this operation was running/);
 
         const again = await service.controlPlane.preview(slug, operator);
-        const fresh = await service.controlPlane.waitFor((again as { operation: Operation }).operation.id);
+        const fresh = await service.controlPlane.waitFor(
+          (again as { operation: Operation }).operation.id,
+        );
         expect(fresh.error).toBeNull();
         expect(fresh.status).toBe('succeeded');
         const applying = await service.controlPlane.apply(fresh.id, operator);

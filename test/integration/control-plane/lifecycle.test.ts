@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../../infra/control-plane-api.ts';
 import { changedResources } from '../../../infra/changes/model.ts';
+import type { Actor } from '../../../infra/control-plane-api.ts';
 import type { Operation } from '../../../infra/operations/model.ts';
-import { changeSandboxResource } from '../../../sandbox/console.ts';
+import { changeSandboxResource, listSandboxResources } from '../../../sandbox/console.ts';
 import { createTestControlPlane, type TestControlPlane } from '../../support/control-plane.ts';
 import { testPropertyInput } from '../../support/properties.ts';
-import { uniqueName } from '../../support/temp-dir.ts';
 import { stackSecrets } from '../../support/stack-secrets.ts';
+import { uniqueName } from '../../support/temp-dir.ts';
 
 const alice: Actor = { id: 'slack:UALICE', channel: 'slack:CENG' };
 const bob: Actor = { id: 'slack:UBOB', channel: 'slack:CENG' };
@@ -22,7 +22,7 @@ describe('a property through the control plane, on the real engine and the sandb
   const slug = uniqueName('life').slice(0, 30);
 
   beforeAll(async () => {
-    tcp = await createTestControlPlane({ policyPackDir: null });
+    tcp = await createTestControlPlane();
   });
   afterAll(async () => {
     await tcp?.close();
@@ -75,10 +75,12 @@ describe('a property through the control plane, on the real engine and the sandb
     await changeSandboxResource(tcp.sandboxDir, slug, { name: 'app' }, { size: 's-8vcpu-16gb' });
     const drifted = await finished(tcp, tcp.controlPlane.driftCheck(slug, alice));
     const changed = changedResources(drifted.changeSet!);
-    expect(changed).toHaveLength(1);
+    expect(changed.map((r) => r.name)).toEqual(['app']);
     expect(changed[0]?.changes).toContainEqual(
       expect.objectContaining({ path: 'size', new: 's-8vcpu-16gb' }),
     );
+    // Putting the size back would touch the droplet (and what reads its address).
+    expect(drifted.changeSet?.applyWouldChange?.update).toBeGreaterThanOrEqual(1);
     expect((await tcp.controlPlane.getProperty(slug))?.drift.status).toBe('drifted');
   });
 
@@ -104,7 +106,9 @@ describe('a property through the control plane, on the real engine and the sandb
   it('changes the tier as updates and replacements with the cost difference', async () => {
     const result = await tcp.controlPlane.updateProperty(slug, { tier: 'standard' }, alice);
     expect(result.accepted).toBe(true);
-    const preview = await tcp.controlPlane.waitFor((result as { operation: Operation }).operation.id);
+    const preview = await tcp.controlPlane.waitFor(
+      (result as { operation: Operation }).operation.id,
+    );
     expect(preview.status).toBe('succeeded');
     const delta = preview.changeSet!.costDelta!;
     expect(delta.afterMonthly).toBeGreaterThan(delta.beforeMonthly);
@@ -115,9 +119,14 @@ describe('a property through the control plane, on the real engine and the sandb
     const destroyPreview = await finished(tcp, tcp.controlPlane.previewDestroy(slug, alice));
     expect(destroyPreview.changeSet?.kind).toBe('destroy');
     expect(destroyPreview.changeSet?.counts.delete).toBeGreaterThan(0);
+    // Protected data is listed too, with a warning that its data goes with it.
+    const deleted = destroyPreview.changeSet!.resources.map((r) => r.type);
+    expect(deleted).toContain('digitalocean:index/volume:Volume');
+    expect(destroyPreview.changeSet?.findings[0]?.policy).toBe('protected-data');
     const destroyed = await finished(tcp, tcp.controlPlane.apply(destroyPreview.id, bob));
     expect(destroyed.kind).toBe('destroy');
     expect(destroyed.status).toBe('succeeded');
+    expect(await listSandboxResources(tcp.sandboxDir, slug)).toEqual([]);
     expect(await tcp.controlPlane.removeProperty(slug, alice)).toEqual({ removed: true });
   });
 });
