@@ -173,6 +173,10 @@ export class DriftScheduler {
         continue;
       }
       const delay = Math.floor(random() * maxJitter);
+      if (delay === 0) {
+        this.#track(this.#check(slug));
+        continue;
+      }
       const handle = this.#clock.setTimeout(() => {
         this.#jittered.delete(slug);
         if (!this.#stopped) this.#track(this.#check(slug));
