@@ -103,6 +103,13 @@ export function changeSetView(input: ChangeSetViewInput): ChangeSetView {
   if (changeSet) {
     top.push(section(countsLine(changeSet)));
     if (changeSet.costDelta) top.push(section(costLine(changeSet)));
+    const wouldChange = Object.entries(changeSet.applyWouldChange ?? {}).filter(([op, n]) => {
+      return op !== 'same' && (n ?? 0) > 0;
+    });
+    if (wouldChange.length > 0) {
+      const parts = wouldChange.map(([op, n]) => `${n} to ${op}`).join(', ');
+      top.push(section(`*An apply now would:* ${parts}`));
+    }
     const replaced = changeSet.resources.filter((r) => r.op === 'replace');
     if (replaced.length > 0) top.push(...lines(replacementLines(replaced), BUDGET.replacements));
   }

@@ -13,6 +13,7 @@ import { testPropertyInput } from '../../support/properties.ts';
 import {
   type BotHarness,
   CHANNEL,
+  formValues,
   privateReplies,
   startBot,
   WaitingFakeControlPlane,
@@ -177,7 +178,7 @@ describe('the /blkshp bot against a fake control plane', () => {
     expect(text(update)).not.toContain(APPROVE_ACTION);
   });
 
-  it('opens the property form, returns field errors per block, then adds and previews', async () => {
+  it('opens the property form, returns errors per block, then adds and previews', async () => {
     await harness.command('U0OPERATOR', 'add-property');
     const opened = await harness.slack.waitFor((c) => c.method === 'views.open');
     expect(JSON.stringify(opened.body.view)).toContain(ADD_PROPERTY_VIEW);
@@ -297,27 +298,6 @@ async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void>
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-}
-
-function formValues(input: Record<string, unknown>) {
-  const text = (value: unknown) => ({ value: { type: 'plain_text_input', value: String(value) } });
-  const select = (value: unknown) => ({
-    value: { type: 'static_select', selected_option: { value: String(value) } },
-  });
-  const lines = (value: unknown) => text((value as string[]).join('\n'));
-  return {
-    slug: text(input.slug),
-    name: text(input.name),
-    cloud: select(input.cloud),
-    region: text(input.region),
-    tier: select(input.tier),
-    domain: text(input.domain),
-    alertEmails: lines(input.alertEmails),
-    adminCidrs: lines(input.adminCidrs),
-    sshPublicKeys: lines(input.sshPublicKeys),
-    backupRetentionDays: { value: { type: 'number_input', value: null } },
-    pci: { value: { type: 'checkboxes', selected_options: [] } },
-  };
 }
 
 function longChangeSet(property: string, count: number): ChangeSet {

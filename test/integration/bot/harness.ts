@@ -139,3 +139,25 @@ export function privateReplies(slack: FakeSlack): string[] {
     .filter((c) => c.method === 'response_url' || c.method === 'chat.postEphemeral')
     .map((c) => JSON.stringify(c.body));
 }
+
+/** A property input as the add-property modal's submitted state. */
+export function formValues(input: Record<string, unknown>) {
+  const text = (value: unknown) => ({ value: { type: 'plain_text_input', value: String(value) } });
+  const select = (value: unknown) => ({
+    value: { type: 'static_select', selected_option: { value: String(value) } },
+  });
+  const lines = (value: unknown) => text((value as string[]).join('\n'));
+  return {
+    slug: text(input.slug),
+    name: text(input.name),
+    cloud: select(input.cloud),
+    region: text(input.region),
+    tier: select(input.tier),
+    domain: text(input.domain),
+    alertEmails: lines(input.alertEmails),
+    adminCidrs: lines(input.adminCidrs),
+    sshPublicKeys: lines(input.sshPublicKeys),
+    backupRetentionDays: { value: { type: 'number_input', value: null } },
+    pci: { value: { type: 'checkboxes', selected_options: [] } },
+  };
+}
