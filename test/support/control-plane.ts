@@ -51,6 +51,7 @@ export async function createTestControlPlane(
     previewMaxAgeMinutes: options.previewMaxAgeMinutes ?? 60,
     isSandboxed: () => true,
     policyPackDir: options.policyPackDir === undefined ? POLICY_PACK_DIR : options.policyPackDir,
+    ...(options.program ? { program: options.program } : {}),
   });
   return {
     controlPlane,

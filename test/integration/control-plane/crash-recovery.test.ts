@@ -14,7 +14,12 @@ const repoRoot = resolve(import.meta.dirname, '../../..');
 const operator: Actor = { id: 'cli:operator', channel: 'cli' };
 
 function settingsFor(dataDir: string) {
-  return loadSettings({ ...process.env, BLKSHP_DATA_DIR: dataDir, BLKSHP_CLOUD_MODE: 'sandbox' });
+  return loadSettings({
+    ...process.env,
+    BLKSHP_DATA_DIR: dataDir,
+    BLKSHP_CLOUD_MODE: 'sandbox',
+    BLKSHP_LOG_LEVEL: 'silent',
+  });
 }
 
 async function waitUntil(check: () => Promise<boolean>, what: string, ms = 120_000) {
