@@ -14,6 +14,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
 import { ERROR_CODES } from '../infra/errors.ts';
+import { problemPage, wantsHtml } from './dashboard/error-page.tsx';
 import { registerDashboard } from './dashboard/routes.tsx';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
@@ -108,10 +109,15 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   registerDocs(app, ctx);
   registerDashboard(app, ctx, { onDenied });
 
-  app.notFound((c) =>
-    problem(c, ERROR_CODES.notFound, `No route for ${c.req.method} ${c.req.path}`),
-  );
-  app.onError((error, c) => errorToProblem(error, c));
+  // Browsers on dashboard pages get the problem as a page; everyone else gets problem JSON.
+  app.notFound((c) => {
+    const res = problem(c, ERROR_CODES.notFound, `No route for ${c.req.method} ${c.req.path}`);
+    return wantsHtml(c) ? problemPage(c, res) : res;
+  });
+  app.onError((error, c) => {
+    const res = errorToProblem(error, c);
+    return wantsHtml(c) ? problemPage(c, res) : res;
+  });
   return app;
 }
 

@@ -106,6 +106,10 @@ export const ChangeSetSchema = z
     costDelta: z
       .object({ currency: z.literal('USD'), beforeMonthly: z.number(), afterMonthly: z.number() })
       .nullable(),
+    applyWouldChange: z
+      .record(z.string(), z.number())
+      .optional()
+      .openapi({ description: 'Drift checks only: what an apply would change now, by op' }),
   })
   .openapi('ChangeSet');
 

@@ -162,3 +162,19 @@ describe('dashboard pages', () => {
     expect(html).toContain('succeeded');
   });
 });
+
+describe('dashboard errors', () => {
+  it('shows a browser an error page and a script problem JSON for a missing property', async () => {
+    const { app } = buildApp();
+    const page = await app.request('/properties/nowhere-inn', {
+      headers: { ...auth('read-token'), accept: 'text/html,application/xhtml+xml' },
+    });
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('Property nowhere-inn was not found');
+
+    const json = await app.request('/properties/nowhere-inn', { headers: auth('read-token') });
+    expect(json.status).toBe(404);
+    expect(json.headers.get('content-type')).toBe('application/problem+json');
+  });
+});
