@@ -82,7 +82,10 @@ export interface ControlPlaneApi {
   listProperties(filter?: { cloud?: string; tier?: string }): Promise<PropertyRecord[]>;
   getProperty(slug: string): Promise<PropertyRecord | null>;
   /** Validates, stores, creates the stack, and queues the first preview. */
-  addProperty(input: unknown, actor: Actor): Promise<{ property: PropertyRecord; preview: EnqueueResult }>;
+  addProperty(
+    input: unknown,
+    actor: Actor,
+  ): Promise<{ property: PropertyRecord; preview: EnqueueResult }>;
   /** Validates a new spec (a partial patch over the current one), stores it, queues a preview. */
   updateProperty(slug: string, patch: unknown, actor: Actor): Promise<EnqueueResult>;
   /** Removes a property whose stack holds no resources any more. */

@@ -27,7 +27,11 @@ export class BlkshpError extends Error {
   readonly code: ErrorCode;
   readonly issues: readonly FieldIssue[];
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; issues?: FieldIssue[] }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; issues?: FieldIssue[] },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'BlkshpError';
     this.code = code;
