@@ -5,7 +5,9 @@
  */
 import type {
   ReportViolation,
+  ResourceValidationArgs,
   ResourceValidationPolicy,
+  StackValidationArgs,
   StackValidationPolicy,
 } from '@pulumi/policy';
 import { DEFAULT_BASELINE } from '../../infra/baseline/baseline.ts';
@@ -15,12 +17,21 @@ import { inboundRules, openToInternet } from './ports.ts';
 type Props = Record<string, unknown>;
 type Check = (type: string, props: Props) => string[];
 
+/** A resource policy whose validation is one plain function, callable from tests. */
+export interface BaselineResourcePolicy extends ResourceValidationPolicy {
+  validateResource: (args: ResourceValidationArgs, report: ReportViolation) => void;
+}
+
+export interface BaselineStackPolicy extends StackValidationPolicy {
+  validateStack: (args: StackValidationArgs, report: ReportViolation) => void;
+}
+
 function resourcePolicy(
   name: string,
   description: string,
   enforcementLevel: 'mandatory' | 'advisory',
   check: Check,
-): ResourceValidationPolicy {
+): BaselineResourcePolicy {
   return {
     name,
     description,
@@ -170,7 +181,7 @@ const tlsMinimum: Check = (type, props) => {
   return [];
 };
 
-const noPasswordSsh: Check = (type, props) => {
+const noPasswordSsh: Check = (_type, props) => {
   const metadata = props.metadata as Props | undefined;
   const userData = props.userData ?? metadata?.['user-data'] ?? metadata?.['startup-script'];
   if (typeof userData !== 'string') return [];
@@ -240,7 +251,7 @@ const bucketHygiene: Check = (type, props) => {
  * GCP puts the redirect on a separate URL map behind the HTTP proxy, which one resource alone
  * cannot show; the stack must hold a redirecting URL map for every HTTP proxy.
  */
-const gcpHttpsRedirect: StackValidationPolicy = {
+const gcpHttpsRedirect: BaselineStackPolicy = {
   name: 'https-redirect-gcp',
   description: 'GCP load balancers answer HTTP only with a redirect to HTTPS',
   enforcementLevel: 'mandatory',
@@ -262,7 +273,7 @@ const gcpHttpsRedirect: StackValidationPolicy = {
   },
 };
 
-export const RESOURCE_POLICIES: ResourceValidationPolicy[] = [
+export const RESOURCE_POLICIES: BaselineResourcePolicy[] = [
   resourcePolicy('no-public-ssh', 'SSH only from the admin ranges', 'mandatory', noPublicSsh),
   resourcePolicy(
     'no-public-database',
@@ -305,7 +316,7 @@ export const RESOURCE_POLICIES: ResourceValidationPolicy[] = [
   ),
 ];
 
-export const STACK_POLICIES: StackValidationPolicy[] = [gcpHttpsRedirect];
+export const STACK_POLICIES: BaselineStackPolicy[] = [gcpHttpsRedirect];
 
 export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   ...RESOURCE_POLICIES,

@@ -47,6 +47,8 @@ export interface CloudInitOptions {
   backup: { cron: string; targets: string[] } | null;
 }
 
+const COMPOSE_PRIVATE_IP = ['$', '{PRIVATE_IP}'].join('');
+
 export interface CloudInitFile {
   path: string;
   permissions: string;
@@ -65,7 +67,8 @@ export function cloudInitFiles(options: CloudInitOptions): CloudInitFile[] {
   const runsWeb = role === 'all-in-one' || role === 'app' || role === 'web';
   const sitesPath = role === 'web' ? '' : '/mnt/data/sites';
   const worker = options.workerHost;
-  const redisHost = role === 'web' ? worker : role === 'worker' ? '${PRIVATE_IP}' : null;
+  // On the worker itself, compose fills in its own private address from /etc/blkshp/.env.
+  const redisHost = role === 'web' ? worker : role === 'worker' ? COMPOSE_PRIVATE_IP : null;
 
   const env: Record<string, string> = {
     CLOUD: options.cloud,

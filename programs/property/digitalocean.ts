@@ -65,6 +65,7 @@ export function digitalOceanProgram(ctx: ProgramContext): PropertyOutputs {
       permission: 'readwrite',
     })),
   });
+  // TODO(do secrets): rotate this key after first boot once the control plane runs post-boot steps.
   new digitalocean.SpacesBucketObject('secrets', {
     region,
     bucket: bucket.name,
@@ -99,6 +100,8 @@ export function digitalOceanProgram(ctx: ProgramContext): PropertyOutputs {
     ...(copy ? [pulumi.interpolate`spaces-copy:${copy.name}`] : []),
   ];
 
+  // TODO(do snapshots): DigitalOcean has no scheduled volume snapshots; a control-plane cron
+  // taking VolumeSnapshot copies would give the database disk the same safety net as GCP.
   const volume = (name: string, sizeGb: number) =>
     new digitalocean.Volume(
       name,

@@ -335,6 +335,7 @@ function privateIp(instance: gcp.compute.Instance | undefined): pulumi.Output<st
 }
 
 /** Cloud DNS zones are looked up by name; ours follow `grandhotel-com` for `grandhotel.com`. */
+// TODO(gcp dns zone): accept the managed zone name in the spec if zones are named otherwise.
 export function managedZoneName(dnsZone: string): string {
   return dnsZone.replaceAll('.', '-');
 }

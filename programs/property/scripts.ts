@@ -100,6 +100,8 @@ write_database_files() {
   umask 022
 }
 
+# TODO(db failover): promoting the replica is manual (STOP SLAVE, read_only=0, new db_host);
+# automate it once the control plane has a failover operation.
 start_replication() {
   [ -f "$MYSQL_PATH/.blkshp-replica" ] && return 0
   for _ in $(seq 1 60); do

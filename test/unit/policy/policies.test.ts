@@ -1,11 +1,11 @@
-import type { ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
 import { describe, expect, it } from 'vitest';
 import { TIER_NAMES } from '../../../infra/tiers/catalog.ts';
 import { RESOURCE_POLICIES, STACK_POLICIES } from '../../../programs/policy/policies.ts';
 import { type Run, runProgram, specFor } from '../programs/harness.ts';
 
 function violations(policyName: string, type: string, props: Record<string, unknown>): string[] {
-  const policy = RESOURCE_POLICIES.find((p) => p.name === policyName) as ResourceValidationPolicy;
+  const policy = RESOURCE_POLICIES.find((p) => p.name === policyName);
+  if (!policy) throw new Error(`no policy ${policyName}`);
   const found: string[] = [];
   const args = { type, props, urn: `urn:${type}`, name: 'x', opts: {}, stackTags: new Map() };
   policy.validateResource(args as never, (message) => found.push(message));
@@ -14,7 +14,7 @@ function violations(policyName: string, type: string, props: Record<string, unkn
 
 function stackViolations(run: Run): string[] {
   const found: string[] = [];
-  for (const policy of STACK_POLICIES as StackValidationPolicy[]) {
+  for (const policy of STACK_POLICIES) {
     const resources = run.resources.map((r) => ({ type: r.type, props: r.inputs, urn: r.name }));
     policy.validateStack({ resources } as never, (message) => found.push(message));
   }
@@ -216,7 +216,7 @@ describe('baseline policies', () => {
 });
 
 function violationsOf(
-  policy: ResourceValidationPolicy,
+  policy: { name: string },
   type: string,
   props: Record<string, unknown>,
 ): string[] {

@@ -46,32 +46,43 @@ function scripts(doc: string): { path: string; body: string }[] {
 const CASES = CLOUDS.flatMap((cloud) => TIER_NAMES.map((tier) => ({ cloud, tier })));
 
 describe('cloud-init documents', () => {
-  it.each(CASES)('pass cloud-init schema and shellcheck on $cloud $tier', async (c) => {
-    const run = await runProgram(specFor(c.cloud, c.tier));
-    const docs = documents(run);
-    expect(docs.length).toBeGreaterThan(0);
-    for (const doc of docs) {
-      const file = join(dir, `${c.cloud}-${c.tier}-${doc.name}.yaml`);
-      writeFileSync(file, doc.text);
-      const schema = spawnSync('cloud-init', ['schema', '--config-file', file], {
-        encoding: 'utf8',
-      });
-      expect({ doc: doc.name, out: schema.stdout + schema.stderr, status: schema.status }).toEqual({
-        doc: doc.name,
-        out: expect.stringContaining('Valid'),
-        status: 0,
-      });
-      const shell = scripts(doc.text);
-      expect(shell.map((s) => s.path)).toContain('/usr/local/sbin/blkshp-bootstrap');
-      for (const script of shell) {
-        const check = spawnSync('shellcheck', ['-s', 'bash', '-'], {
-          input: script.body,
+  it.each(CASES)(
+    'pass cloud-init schema and shellcheck on $cloud $tier',
+    async (c) => {
+      const run = await runProgram(specFor(c.cloud, c.tier));
+      const docs = documents(run);
+      expect(docs.length).toBeGreaterThan(0);
+      for (const doc of docs) {
+        const file = join(dir, `${c.cloud}-${c.tier}-${doc.name}.yaml`);
+        writeFileSync(file, doc.text);
+        const schema = spawnSync('cloud-init', ['schema', '--config-file', file], {
           encoding: 'utf8',
         });
-        expect({ script: script.path, out: check.stdout }).toEqual({ script: script.path, out: '' });
+        expect({
+          doc: doc.name,
+          out: schema.stdout + schema.stderr,
+          status: schema.status,
+        }).toEqual({
+          doc: doc.name,
+          out: expect.stringContaining('Valid'),
+          status: 0,
+        });
+        const shell = scripts(doc.text);
+        expect(shell.map((s) => s.path)).toContain('/usr/local/sbin/blkshp-bootstrap');
+        for (const script of shell) {
+          const check = spawnSync('shellcheck', ['-s', 'bash', '-'], {
+            input: script.body,
+            encoding: 'utf8',
+          });
+          expect({ script: script.path, out: check.stdout }).toEqual({
+            script: script.path,
+            out: '',
+          });
+        }
       }
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 
   it('configures MariaDB with the settings Frappe needs on a database VM', async () => {
     const run = await runProgram(specFor('gcp', 'standard'));
