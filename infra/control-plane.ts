@@ -36,7 +36,7 @@ import { DESTROY_PREVIEW_SUMMARY } from './operations/summaries.ts';
 import { type PropertySpec, parsePropertySpec } from './properties/spec.ts';
 import { type EngineSelector, stackEnvironmentFactory } from './stack-environment.ts';
 import type { StackSecrets } from './stacks/secrets.ts';
-import type { Repository, StoredProperty } from './storage/repository.ts';
+import type { OperationQuery, Repository, StoredProperty } from './storage/repository.ts';
 import { minRetentionDays, TIER_NAMES, type TierName } from './tiers/index.ts';
 
 export interface ControlPlaneOptions {
@@ -111,7 +111,14 @@ export class ControlPlane implements ControlPlaneApi {
         (!filter.cloud || p.spec.cloud === filter.cloud) &&
         (!filter.tier || p.spec.tier === filter.tier),
     );
-    return Promise.all(matching.map((p) => this.#record(p)));
+    // Two queries for the whole fleet, not two per property.
+    const [latest, drifts] = await Promise.all([
+      this.#repo.listOperations({ latestPerProperty: true }),
+      this.#repo.listOperations({ ...LAST_DRIFT_QUERY, latestPerProperty: true }),
+    ]);
+    const latestBy = new Map(latest.map((o) => [o.property, o]));
+    const driftBy = new Map(drifts.map((o) => [o.property, o]));
+    return matching.map((p) => toRecord(p, latestBy.get(p.slug), driftBy.get(p.slug)));
   }
 
   async getProperty(slug: string): Promise<PropertyRecord | null> {
@@ -371,26 +378,38 @@ export class ControlPlane implements ControlPlaneApi {
   async #record(stored: StoredProperty): Promise<PropertyRecord> {
     const [last] = await this.#repo.listOperations({ property: stored.slug, limit: 1 });
     const [drift] = await this.#repo.listOperations({
+      ...LAST_DRIFT_QUERY,
       property: stored.slug,
-      kind: 'drift-check',
-      status: ['succeeded', 'failed'],
       limit: 1,
     });
-    return {
-      spec: stored.spec,
-      sandbox: stored.sandbox,
-      createdAt: stored.createdAt,
-      updatedAt: stored.updatedAt,
-      outputs: stored.outputs,
-      lastOperation: last ?? null,
-      drift: {
-        status: driftStatusOf(drift),
-        checkedAt: drift?.finishedAt ?? null,
-        changeSet: drift?.changeSet ?? null,
-      },
-      monthlyEstimateUsd: estimateFor(stored.spec),
-    };
+    return toRecord(stored, last, drift);
   }
+}
+
+const LAST_DRIFT_QUERY = {
+  kind: 'drift-check',
+  status: ['succeeded', 'failed'],
+} satisfies OperationQuery;
+
+function toRecord(
+  stored: StoredProperty,
+  last: Operation | undefined,
+  drift: Operation | undefined,
+): PropertyRecord {
+  return {
+    spec: stored.spec,
+    sandbox: stored.sandbox,
+    createdAt: stored.createdAt,
+    updatedAt: stored.updatedAt,
+    outputs: stored.outputs,
+    lastOperation: last ?? null,
+    drift: {
+      status: driftStatusOf(drift),
+      checkedAt: drift?.finishedAt ?? null,
+      changeSet: drift?.changeSet ?? null,
+    },
+    monthlyEstimateUsd: estimateFor(stored.spec),
+  };
 }
 
 function isTierName(value: unknown): value is TierName {

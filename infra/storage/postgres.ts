@@ -213,9 +213,14 @@ export class PostgresRepository implements Repository {
       values.push(statuses);
       where.push(`status = ANY($${values.length}::text[])`);
     }
-    let sql = 'SELECT * FROM operations';
-    if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
-    sql += ' ORDER BY created_at DESC, seq DESC';
+    const filter = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
+    let sql = `SELECT * FROM operations${filter} ORDER BY created_at DESC, seq DESC`;
+    if (query.latestPerProperty) {
+      sql =
+        'SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY property ' +
+        `ORDER BY created_at DESC, seq DESC) AS newest FROM operations${filter}) AS latest ` +
+        'WHERE newest = 1 ORDER BY created_at DESC';
+    }
     if (query.limit !== undefined) {
       values.push(query.limit);
       sql += ` LIMIT $${values.length}`;

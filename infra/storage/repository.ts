@@ -39,6 +39,8 @@ export interface OperationQuery {
   kind?: OperationKind;
   status?: OperationStatus | OperationStatus[];
   limit?: number;
+  /** Only the newest matching operation of each property (one query for a whole fleet). */
+  latestPerProperty?: boolean;
 }
 
 export interface ApiTokenRecord {

@@ -200,9 +200,14 @@ export class SqliteRepository implements Repository {
       where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
       values.push(...statuses);
     }
-    let sql = 'SELECT * FROM operations';
-    if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
-    sql += ' ORDER BY created_at DESC, rowid DESC';
+    const filter = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
+    let sql = `SELECT * FROM operations${filter} ORDER BY created_at DESC, rowid DESC`;
+    if (query.latestPerProperty) {
+      sql =
+        'SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY property ' +
+        `ORDER BY created_at DESC, rowid DESC) AS newest FROM operations${filter}) ` +
+        'WHERE newest = 1 ORDER BY created_at DESC';
+    }
     if (query.limit !== undefined) {
       sql += ' LIMIT ?';
       values.push(query.limit);

@@ -258,6 +258,21 @@ export function defineRepositoryContract(
         );
         expect(await repo.listOperations({ status: [] })).toEqual([]);
       });
+
+      it('listOperations gives the newest matching operation of each property in one call', async () => {
+        await repo.insertOperation(newOperation({ summary: 'old grand' }));
+        const newestGrand = await repo.insertOperation(
+          newOperation({ kind: 'drift-check', summary: 'new grand' }),
+        );
+        const onlyOther = await repo.insertOperation(
+          newOperation({ property: 'other-inn', summary: 'other' }),
+        );
+        const latest = await repo.listOperations({ latestPerProperty: true });
+        expect(latest.map((o) => o.id).sort()).toEqual([newestGrand.id, onlyOther.id].sort());
+        const drifts = await repo.listOperations({ kind: 'drift-check', latestPerProperty: true });
+        expect(drifts.map((o) => o.id)).toEqual([newestGrand.id]);
+        expect(drifts[0]).not.toHaveProperty('newest');
+      });
     });
 
     describe('approvals', () => {
