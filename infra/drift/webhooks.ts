@@ -22,10 +22,10 @@ export interface WebhookTarget {
 }
 
 const targetSchema = z.object({
-  url: z
-    .string()
-    .refine((value) => URL.canParse(value), 'must be an absolute URL')
-    .refine((value) => /^https?:$/.test(new URL(value).protocol), 'must be http or https'),
+  url: z.string().refine((value) => {
+    const url = URL.parse(value);
+    return url !== null && (url.protocol === 'https:' || url.protocol === 'http:');
+  }, 'must be an absolute http(s) URL'),
   // Short secrets are guessable; receivers cannot tell a forged body from a real one.
   secret: z.string().min(16, 'must be at least 16 characters'),
 });

@@ -46,7 +46,10 @@ describe('driftResultOf', () => {
     const result = driftResultOf(op);
     expect(result).toMatchObject({ status: 'drifted', checkedAt: '2025-01-01T00:00:00.000Z' });
     expect(result?.resources.map((r) => r.name)).toEqual(['app', 'fw']);
-    expect(result?.resources[0]?.changes[0]).toMatchObject({ old: 's-2vcpu-4gb', new: 's-4vcpu-8gb' });
+    expect(result?.resources[0]?.changes[0]).toMatchObject({
+      old: 's-2vcpu-4gb',
+      new: 's-4vcpu-8gb',
+    });
     expect(result?.signature).toBe(driftSignature([...(result?.resources ?? [])].reverse()));
   });
 
@@ -66,9 +69,19 @@ describe('driftResultOf', () => {
       type: 't',
       name: 'n',
       op: 'update' as const,
-      changes: [{ path: 'tags', kind: 'update' as const, old: { a: 1, b: 2 }, new: v, forcesReplacement: false }],
+      changes: [
+        {
+          path: 'tags',
+          kind: 'update' as const,
+          old: { a: 1, b: 2 },
+          new: v,
+          forcesReplacement: false,
+        },
+      ],
     });
-    expect(driftSignature([resource({ b: 3, a: 1 })])).toBe(driftSignature([resource({ a: 1, b: 3 })]));
+    expect(driftSignature([resource({ b: 3, a: 1 })])).toBe(
+      driftSignature([resource({ a: 1, b: 3 })]),
+    );
     expect(driftSignature([resource({ a: 1 })])).not.toBe(driftSignature([resource({ a: 2 })]));
   });
 });

@@ -50,7 +50,7 @@ describe('DriftScheduler (fake clock, fake queue)', () => {
     await scheduler?.idle();
   }
 
-  it('fires the fleet schedule at 03:00 New York time, before and after the DST change', async () => {
+  it('fires at 03:00 New York time, before and after the DST change', async () => {
     vi.setSystemTime(new Date('2025-03-07T12:00:00Z'));
     await repo.insertProperty(stored('alpha'));
     await schedule('*', '0 3 * * *', 'America/New_York');
@@ -72,7 +72,7 @@ describe('DriftScheduler (fake clock, fake queue)', () => {
     expect(queue.driftCalls).toHaveLength(4);
   });
 
-  it('lets a per-property override replace the fleet schedule, and a disabled one stop it', async () => {
+  it('lets an override replace the fleet schedule, and a disabled one stop it', async () => {
     vi.setSystemTime(new Date('2025-01-01T00:00:30Z'));
     for (const slug of ['alpha', 'beta', 'gamma']) await repo.insertProperty(stored(slug));
     await schedule('*', '0 * * * *', 'UTC');
@@ -94,7 +94,7 @@ describe('DriftScheduler (fake clock, fake queue)', () => {
     expect(counts.gamma).toBeUndefined();
   });
 
-  it('spreads due checks over the jitter window, deterministically with an injected random', async () => {
+  it('spreads due checks over the jitter window (deterministic random)', async () => {
     vi.setSystemTime(new Date('2025-01-01T00:00:30Z'));
     await schedule('*', '0 * * * *', 'UTC');
     const queue = new FakeDriftQueue(['a', 'b', 'c'], { maxConcurrent: 4, checkMs: 1 });
@@ -198,5 +198,12 @@ describe('DriftScheduler (fake clock, fake queue)', () => {
 
 function stored(slug: string) {
   const at = '2025-01-01T00:00:00.000Z';
-  return { slug, spec: { slug } as never, sandbox: true, createdAt: at, updatedAt: at, outputs: null };
+  return {
+    slug,
+    spec: { slug } as never,
+    sandbox: true,
+    createdAt: at,
+    updatedAt: at,
+    outputs: null,
+  };
 }
