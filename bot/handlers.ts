@@ -52,7 +52,7 @@ export function registerHandlers(app: App, services: BotServices, command = DEFA
       return;
     }
     await ack();
-    if (routed.work) inBackground(services, `command ${payload.text}`, routed.work);
+    if (routed.work) inBackground(services, 'slash command', routed.work);
   });
 
   for (const [actionId, handler] of Object.entries(BUTTONS)) {
