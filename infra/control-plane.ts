@@ -73,8 +73,6 @@ export class ControlPlane implements ControlPlaneApi {
 
   /** Opens the control plane and starts its queue (recovering what a dead process left). */
   static async open(options: ControlPlaneOptions): Promise<ControlPlane> {
-    const plansDir = join(options.dataDir, 'plans');
-    await mkdir(plansDir, { recursive: true });
     const bus = new ProgressBus(options.logger);
     let self: ControlPlane | undefined;
     const queue = new OperationQueue({
@@ -88,7 +86,6 @@ export class ControlPlane implements ControlPlaneApi {
         stackEnvironment: stackEnvironmentFactory(options.engine, options.dataDir),
         program: options.program ?? createPropertyProgram,
         policyPackDir: options.policyPackDir,
-        plansDir,
         emit: (event) => bus.emit(event),
         logger: options.logger,
       }),

@@ -18,6 +18,7 @@ import { openStack } from '../pulumi/workspace.ts';
 import { syncStackConfig } from '../stacks/config.ts';
 import type { StackSecrets } from '../stacks/secrets.ts';
 import type { Repository, StoredProperty } from '../storage/repository.ts';
+import { compareChangeSets } from './compare.ts';
 import { estimateFor, specHash } from './costs.ts';
 import { fingerprintOf, joinFingerprint, splitFingerprint, stateHash } from './fingerprint.ts';
 import type { Operation } from './model.ts';
@@ -32,8 +33,6 @@ export interface ExecutorDeps {
   program: (spec: PropertySpec, secrets: StackSecrets) => PulumiFn;
   /** The CrossGuard pack run on every preview and update; null disables it. */
   policyPackDir: string | null;
-  /** Where update plans are kept between a preview and its apply. */
-  plansDir: string;
   emit: (event: ProgressEvent) => void;
   logger: Logger;
 }
@@ -110,7 +109,6 @@ async function runPreview(deps: ExecutorDeps, ctx: RunContext): Promise<Operatio
   const kind: ChangeSetKind = destroy ? 'destroy' : 'preview';
   const builder = await newBuilder(deps, ctx, kind);
   const onEvent = progress(deps, ctx, builder);
-  const planFile = join(deps.plansDir, `${ctx.operation.id}.json`);
   if (destroy) {
     // Protected data resources make a plain destroy preview fail; list them as deletions that
     // only the approved destroy carries out, and say plainly that their data goes with them.
@@ -128,7 +126,7 @@ async function runPreview(deps: ExecutorDeps, ctx: RunContext): Promise<Operatio
       });
     }
   } else {
-    await ctx.stack.preview({ onEvent, signal: ctx.signal, plan: planFile, ...policyPacks(deps) });
+    await ctx.stack.preview({ onEvent, signal: ctx.signal, ...policyPacks(deps) });
   }
   const changeSet = builder.build();
   const fingerprint = joinFingerprint(
@@ -163,14 +161,30 @@ async function runApply(deps: ExecutorDeps, ctx: RunContext): Promise<OperationO
     await deps.repo.updateProperty(ctx.property.slug, { outputs: null });
     return { status: 'succeeded', changeSet: builder.build(), outputs: null };
   }
-  // The update plan saved by the preview makes the engine refuse anything it did not show.
-  const planFile = join(deps.plansDir, `${preview.id}.json`);
-  const result = await ctx.stack.up({
-    onEvent,
+  // Preview again right before the update and refuse on any difference from what was approved.
+  // Pulumi's update plans (`up --plan`) would do this inside the engine, but with providers that
+  // cannot preview updates (the sandbox's Node provider server) a planned update of a dependant
+  // can turn into "same" at apply time, which the engine then rejects as a plan violation.
+  // TODO(update plans): switch to `plan` once every provider in use supports update previews.
+  const check = new ChangeSetBuilder({
+    kind: 'preview',
+    property: ctx.property.slug,
+    sandbox: ctx.property.sandbox,
+    redactor: ctx.redactor,
+  });
+  await ctx.stack.preview({
+    onEvent: (e) => check.add(e),
     signal: ctx.signal,
-    plan: planFile,
     ...policyPacks(deps),
   });
+  const difference = compareChangeSets(preview.changeSet!, check.build());
+  if (difference) {
+    return {
+      status: 'failed',
+      error: `What an apply would do now differs from the approved preview (${difference}); run a new preview.`,
+    };
+  }
+  const result = await ctx.stack.up({ onEvent, signal: ctx.signal, ...policyPacks(deps) });
   const outputs = plainOutputs(result.outputs, ctx.redactor);
   await deps.repo.updateProperty(ctx.property.slug, { outputs });
   const fingerprint = fingerprintOf(ctx.configHash, await stateHash(ctx.stack));
@@ -287,7 +301,7 @@ export function engineErrorMessage(error: unknown, redactor: Redactor): string {
   const lines = text
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => /^error:|violates plan|policy|mandatory|failed/i.test(l))
+    .filter((l) => /^error:|policy|mandatory|failed/i.test(l))
     .slice(0, 6);
   const summary = lines.length > 0 ? lines.join('\n') : 'The engine run failed; see the log.';
   return redactor.text(summary);

@@ -91,8 +91,6 @@ function engineEnv(binDir: string): Record<string, string> {
     PATH: [binDir, nodeDir, process.env.PATH ?? ''].join(':'),
     BLKSHP_PULUMI_SDK_DIR: sdkDir,
     PULUMI_SKIP_UPDATE_CHECK: 'true',
-    // Update plans (preview --save-plan, up --plan) are still behind the experimental flag.
-    PULUMI_EXPERIMENTAL: 'true',
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: 'false',
     // Never look for plugins on the internet: offline, a missing plugin must be an error.
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',

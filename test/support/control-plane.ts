@@ -25,10 +25,11 @@ export interface TestControlPlane {
 
 export async function createTestControlPlane(
   options: Partial<
-    Pick<ControlPlaneOptions, 'maxEngineRuns' | 'previewMaxAgeMinutes' | 'policyPackDir'>
-  > & {
-    dataDir?: string;
-  } = {},
+    Pick<
+      ControlPlaneOptions,
+      'maxEngineRuns' | 'previewMaxAgeMinutes' | 'policyPackDir' | 'program'
+    >
+  > & { dataDir?: string } = {},
 ): Promise<TestControlPlane> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'blkshp-cp-')));
   const logger = pino({ level: process.env.BLKSHP_TEST_LOG ?? 'silent' });

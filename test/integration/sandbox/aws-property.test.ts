@@ -1,0 +1,24 @@
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { createTestControlPlane, type TestControlPlane } from '../../support/control-plane.ts';
+import { testPropertyInput } from '../../support/properties.ts';
+import { uniqueName } from '../../support/temp-dir.ts';
+import { propertyCycle } from './property-cycle.ts';
+
+describe('aws properties on the real engine and the sandbox cloud', () => {
+  let tcp: TestControlPlane;
+  beforeAll(async () => {
+    tcp = await createTestControlPlane();
+  });
+  afterAll(async () => {
+    await tcp?.close();
+  });
+
+  it('standard: the whole life of a property, scaled to enterprise', async () => {
+    const input = testPropertyInput(uniqueName('aws').slice(0, 30), {
+      cloud: 'aws',
+      region: 'us-east-1',
+      tier: 'standard',
+    });
+    await propertyCycle(tcp, input as typeof input & { slug: string; cloud: 'aws' }, 'enterprise');
+  });
+});
