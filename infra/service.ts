@@ -3,20 +3,20 @@
  * The command line and `serve` both start here.
  */
 import { mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ControlPlane } from './control-plane.ts';
 import { BlkshpError, ERROR_CODES } from './errors.ts';
 import { createLogger } from './logging/logger.ts';
 import { acquireDataDirLock, type ProcessLock } from './process-lock.ts';
+import { projectRoot } from './project-root.ts';
 import { getEngine } from './pulumi/engine.ts';
 import { engineSecretsEnv } from './settings/passphrase.ts';
 import { isSandboxed, type Settings } from './settings/settings.ts';
 import { openRepository } from './storage/open.ts';
 import type { Repository } from './storage/repository.ts';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = projectRoot();
 /**
  * The baseline policy pack, given to the engine as its executable launcher (programs/policy/analyzer)
  * so that no Node.js language host is needed. Node 24 runs the pack's TypeScript directly.

@@ -10,11 +10,12 @@ import { createApiApp } from '../api/app.ts';
 import type { Mount, ReadinessReport } from '../api/deps.ts';
 import { startHttpServer } from '../api/server.ts';
 import { demoPropertyInput } from '../infra/demo.ts';
+import { startDriftService } from '../infra/drift/index.ts';
 import { getEngine } from '../infra/pulumi/engine.ts';
 import { openService, type Service } from '../infra/service.ts';
 import { CLOUDS, isSandboxed, type Settings } from '../infra/settings/settings.ts';
 import { verifyToken } from '../infra/tokens/index.ts';
-import { startSlackBot } from './slack.ts';
+import { createBot } from './slack.ts';
 
 export interface RunningServer {
   url: string;
@@ -28,10 +29,20 @@ export const SERVICE_VERSION = '0.1.0';
 export async function startServer(settings: Settings): Promise<RunningServer> {
   const service = await openService(settings);
   const { logger, controlPlane, repo } = service;
+  // Stopped in reverse order of starting: HTTP first, the control plane last.
+  const stoppers: Array<() => Promise<void>> = [];
   try {
-    const mounts: Mount[] = [];
-    const bot = await startSlackBot(settings, service);
-    if (bot.mount) mounts.push(bot.mount);
+    const publicUrl = process.env.BLKSHP_PUBLIC_URL ?? `http://${settings.host}:${settings.port}`;
+    const bot = createBot(settings, service, publicUrl);
+    const mounts: Mount[] = bot.mount ? [bot.mount] : [];
+    const drift = await startDriftService({
+      controlPlane,
+      repo,
+      logger,
+      env: process.env,
+      ...(bot.postMessage ? { postMessage: bot.postMessage } : {}),
+    });
+    stoppers.push(() => drift.stop());
 
     const app = createApiApp({
       controlPlane,
@@ -44,24 +55,31 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
       version: SERVICE_VERSION,
       readiness: () => readiness(service),
       demoPropertyInput: () => demoPropertyInput(),
+      schedules: drift.schedules,
       mounts,
     });
     const http = await startHttpServer({ app, host: settings.host, port: settings.port });
+    stoppers.push(() => http.close());
+    await bot.start();
+    stoppers.push(() => bot.stop());
     logger.info({ url: http.url, dataDir: settings.dataDir }, 'blkshp is serving');
     return {
       url: http.url,
       logger,
       service,
-      async close() {
-        await http.close();
-        await bot.stop();
-        await service.close();
-      },
+      close: () => stopAll(stoppers, service),
     };
   } catch (error) {
-    await service.close();
+    await stopAll(stoppers, service);
     throw error;
   }
+}
+
+async function stopAll(stoppers: Array<() => Promise<void>>, service: Service): Promise<void> {
+  for (const stop of stoppers.reverse()) {
+    await stop().catch((error: unknown) => service.logger.warn({ err: error }, 'stop failed'));
+  }
+  await service.close();
 }
 
 async function readiness(service: Service): Promise<ReadinessReport> {

@@ -5,14 +5,14 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { PulumiCommand } from '@pulumi/pulumi/automation/index.js';
 import { BlkshpError, ERROR_CODES } from '../errors.ts';
+import { projectRoot } from '../project-root.ts';
 
 const run = promisify(execFile);
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const repoRoot = projectRoot();
 
 export interface Engine {
   command: PulumiCommand;
