@@ -3,8 +3,6 @@
  * actor; it validates, records, queues and audits, and the queue runs the engine.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { PulumiFn } from '@pulumi/pulumi/automation/index.js';
 import type { Logger } from 'pino';
 import { createPropertyProgram } from '../programs/property/index.ts';

@@ -1,9 +1,3 @@
-/**
- * Runs one operation against its property's stack: opens a workspace for that stack alone, keeps
- * its config in step with the spec, drives the engine, and turns the engine's events into a
- * ChangeSet and progress events. Returns an outcome; the queue stores it.
- */
-import { join } from 'node:path';
 import type { EngineEvent, OutputMap, PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
 import type { Logger } from 'pino';
 import { ChangeSetBuilder } from '../changes/builder.ts';
@@ -298,12 +292,13 @@ export function plainOutputs(outputs: OutputMap, redactor: Redactor): Record<str
 /** The last useful lines of the CLI's error output, secrets removed, for the user to read. */
 export function engineErrorMessage(error: unknown, redactor: Redactor): string {
   const text = String((error as { message?: string }).message ?? error);
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => /^error:|policy|mandatory|failed/i.test(l))
-    .slice(0, 6);
-  const summary = lines.length > 0 ? lines.join('\n') : 'The engine run failed; see the log.';
+  const lines = [...new Set(text.split('\n').map((l) => l.trim()))].filter(
+    (l) => l && !l.startsWith('stderr:') && !l.startsWith('err?:') && !l.startsWith('at '),
+  );
+  // The engine's own "error:" lines say what went wrong; the rest is the progress display.
+  const errors = lines.filter((l) => /\berror:/i.test(l) && !/^error: preview failed$/i.test(l));
+  const chosen = errors.length > 0 ? errors : lines.slice(-3);
+  const summary = chosen.slice(0, 6).join('\n') || 'The engine run failed; see the log.';
   return redactor.text(summary);
 }
 

@@ -23,6 +23,6 @@ require(path.join(sdk, 'runtime', 'closure', 'v8Hooks'))
     }),
   )
   .catch((error) => {
-    console.error(`policy pack failed to start: ${error && error.stack ? error.stack : error}`);
+    console.error(`policy pack failed to start: ${error?.stack ? error.stack : error}`);
     process.exit(1);
   });

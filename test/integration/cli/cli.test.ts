@@ -15,7 +15,10 @@ async function blkshp(args: string[], dataDir: string) {
     const { stdout, stderr } = await run(
       process.execPath,
       ['--import', 'tsx', join(repoRoot, 'cli/main.ts'), ...args],
-      { cwd: repoRoot, env: { ...process.env, BLKSHP_DATA_DIR: dataDir, BLKSHP_CLOUD_MODE: 'sandbox' } },
+      {
+        cwd: repoRoot,
+        env: { ...process.env, BLKSHP_DATA_DIR: dataDir, BLKSHP_CLOUD_MODE: 'sandbox' },
+      },
     );
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -42,7 +45,10 @@ describe('the blkshp command line', () => {
   it('exits with the usage code and names every bad field of an invalid spec', async () => {
     await withTempDir('cli', async (dir) => {
       const spec = join(dir, 'bad.json');
-      await writeFile(spec, JSON.stringify({ slug: 'X', cloud: 'azure', adminCidrs: ['0.0.0.0/0'] }));
+      await writeFile(
+        spec,
+        JSON.stringify({ slug: 'X', cloud: 'azure', adminCidrs: ['0.0.0.0/0'] }),
+      );
       const result = await blkshp(['property', 'add', '-f', spec], dir);
       expect(result.code).toBe(EXIT.usage);
       expect(result.stderr).toContain('BLKSHP_INVALID_INPUT');

@@ -48,3 +48,21 @@ describe('compareChangeSets', () => {
     expect(compareChangeSets(approved, changeSet(resources))).toContain(expected);
   });
 });
+
+describe('engineErrorMessage', () => {
+  it("keeps the engine's error lines and drops the progress display", async () => {
+    const { engineErrorMessage } = await import('../../../infra/operations/executor.ts');
+    const { Redactor } = await import('../../../infra/changes/redact.ts');
+    const cliOutput = [
+      'stderr: Command failed with exit code 1: pulumi preview --stack s',
+      '-- gcp:compute:ResourcePolicy snapshots delete original',
+      '-  aws:ebs:Volume app-data delete error: Preview failed: resource "urn:x::app-data" cannot be deleted',
+      'error: preview failed',
+      'password hunter2-long-secret in a line error: boom',
+    ].join('\n');
+    const message = engineErrorMessage(new Error(cliOutput), new Redactor(['hunter2-long-secret']));
+    expect(message).toContain('app-data" cannot be deleted');
+    expect(message).not.toContain('ResourcePolicy');
+    expect(message).not.toContain('hunter2-long-secret');
+  });
+});
