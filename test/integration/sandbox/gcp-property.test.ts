@@ -13,12 +13,12 @@ describe('gcp properties on the real engine and the sandbox cloud', () => {
     await tcp?.close();
   });
 
-  it('standard: the whole life of a property, scaled to enterprise', async () => {
+  it('starter: the whole life of a property, scaled to standard', async () => {
     const input = testPropertyInput(uniqueName('gcp').slice(0, 30), {
       cloud: 'gcp',
       region: 'us-central1',
-      tier: 'standard',
+      tier: 'starter',
     });
-    await propertyCycle(tcp, input as typeof input & { slug: string; cloud: 'gcp' }, 'enterprise');
+    await propertyCycle(tcp, input as typeof input & { slug: string; cloud: 'gcp' }, 'standard');
   });
 });
