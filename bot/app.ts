@@ -37,6 +37,7 @@ export interface SlackBotDeps {
   freshPreviewMs?: number;
   groupCacheMs?: number;
   clientOptions?: Omit<webApi.WebClientOptions, 'slackApiUrl' | 'logger'>;
+  ignoreDrift?: BotServices['ignoreDrift'];
 }
 
 export interface SlackBot {
@@ -73,6 +74,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     dashboardUrl: deps.dashboardUrl,
     updateIntervalMs: deps.updateIntervalMs ?? 1_000,
     freshPreviewMs: deps.freshPreviewMs ?? 30 * 60_000,
+    ...(deps.ignoreDrift ? { ignoreDrift: deps.ignoreDrift } : {}),
     permissions: createPermissions({
       roles: deps.roles,
       logger: log,
@@ -116,6 +118,7 @@ export function createSlackBotFromSettings(options: {
   controlPlane: ControlPlaneApi;
   logger: Logger;
   dashboardUrl?: string;
+  ignoreDrift?: BotServices['ignoreDrift'];
 }): SlackBot | null {
   const { settings, logger } = options;
   if (!slackConfigured(settings) || !settings.slack) {
@@ -134,6 +137,7 @@ export function createSlackBotFromSettings(options: {
     dashboardUrl: options.dashboardUrl,
     slackApiUrl: slack.apiUrl ?? undefined,
     socketMode: slack.socketMode && slack.appToken ? { appToken: slack.appToken } : undefined,
+    ...(options.ignoreDrift ? { ignoreDrift: options.ignoreDrift } : {}),
   });
 }
 

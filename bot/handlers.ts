@@ -3,9 +3,11 @@
  * Each listener acknowledges first and hands the rest to `inBackground`, which catches.
  */
 import type { App, BlockAction, RespondFn } from '@slack/bolt';
+import { DRIFT_IGNORE_ACTION, DRIFT_REMEDIATE_ACTION } from '../infra/drift/slack-blocks.ts';
 import { routeCommand } from './commands/index.ts';
 import { publishHome } from './home.ts';
 import { approve, type Click, cancelApproval, cancelOperation } from './interactions/buttons.ts';
+import { ignore, remediate } from './interactions/drift.ts';
 import { submitDestroyForm, submitPropertyForm } from './interactions/forms.ts';
 import { replyTo } from './interactions/reply.ts';
 import { errorReply } from './replies.ts';
@@ -28,6 +30,9 @@ const BUTTONS: Record<string, ClickHandler> = {
   [APPROVE_DESTROY_ACTION]: approve,
   [CANCEL_APPROVAL_ACTION]: cancelApproval,
   [CANCEL_OPERATION_ACTION]: cancelOperation,
+  [DRIFT_REMEDIATE_ACTION]: remediate,
+  // A static select: its value is the chosen option's (`<slug>:<days>`).
+  [DRIFT_IGNORE_ACTION]: ignore,
 };
 
 export function registerHandlers(app: App, services: BotServices, command = DEFAULT_COMMAND) {
@@ -58,7 +63,13 @@ export function registerHandlers(app: App, services: BotServices, command = DEFA
   for (const [actionId, handler] of Object.entries(BUTTONS)) {
     app.action<BlockAction>(actionId, async ({ ack, body, action, respond }) => {
       await ack();
-      const click = clickOf(services, body, 'value' in action ? action.value : undefined, respond);
+      const value =
+        'value' in action
+          ? action.value
+          : 'selected_option' in action
+            ? action.selected_option?.value
+            : undefined;
+      const click = clickOf(services, body, value, respond);
       if (!click) return;
       inBackground(services, actionId, async () => {
         try {

@@ -19,6 +19,8 @@ export interface BotServices {
   updateIntervalMs: number;
   /** How old a succeeded preview may be for `up` to reuse it instead of previewing again. */
   freshPreviewMs: number;
+  /** Silences drift notifications of a property for some days (absent: the control is off). */
+  ignoreDrift?: (slug: string, days: number, actor: Actor) => Promise<{ until: string }>;
 }
 
 /** Who clicked or typed, and where, in the control plane's terms. */

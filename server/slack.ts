@@ -1,6 +1,7 @@
 /** Starts the Slack bot when Slack is configured; otherwise the bot module logs one line. */
 import type { Mount } from '../api/deps.ts';
 import { createSlackBotFromSettings } from '../bot/app.ts';
+import { ignoreDrift } from '../infra/drift/actions.ts';
 import type { PostMessage } from '../infra/drift/slack.ts';
 import type { Service } from '../infra/service.ts';
 import type { Settings } from '../infra/settings/settings.ts';
@@ -20,6 +21,8 @@ export function createBot(settings: Settings, service: Service, dashboardUrl: st
     controlPlane: service.controlPlane,
     logger: service.logger,
     dashboardUrl,
+    ignoreDrift: (slug, days, actor) =>
+      ignoreDrift({ repo: service.repo, controlPlane: service.controlPlane }, slug, days, actor),
   });
   if (!bot) {
     return { mount: null, postMessage: null, start: async () => {}, stop: async () => {} };

@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import pino from 'pino';
-import { createSlackBot, type SlackBot } from '../../../bot/app.ts';
+import { createSlackBot, type SlackBot, type SlackBotDeps } from '../../../bot/app.ts';
 import type { RoleMap } from '../../../bot/permissions.ts';
 import type { ControlPlaneApi } from '../../../infra/control-plane-api.ts';
 import type { Operation } from '../../../infra/operations/model.ts';
@@ -69,7 +69,11 @@ let responses = 0;
 
 export async function startBot(
   controlPlane: ControlPlaneApi,
-  options: { roles?: RoleMap; updateIntervalMs?: number } = {},
+  options: {
+    roles?: RoleMap;
+    updateIntervalMs?: number;
+    ignoreDrift?: SlackBotDeps['ignoreDrift'];
+  } = {},
 ): Promise<BotHarness> {
   const slack = await FakeSlack.start();
   const bot = createSlackBot({
@@ -82,6 +86,7 @@ export async function startBot(
     dashboardUrl: 'http://127.0.0.1:1/dashboard',
     updateIntervalMs: options.updateIntervalMs ?? 50,
     clientOptions: { retryConfig: { retries: 0 } },
+    ...(options.ignoreDrift ? { ignoreDrift: options.ignoreDrift } : {}),
   });
   await bot.start();
 
