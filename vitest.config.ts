@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 // a few at a time; engine set-up is shared through the global set-up.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/plain-summary-reporter.ts'],
     projects: [
       {
         test: {

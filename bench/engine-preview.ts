@@ -38,7 +38,9 @@ try {
   const slug = 'bench-standard';
   const input = testPropertyInput(slug, { tier: 'standard' });
   const added = await tcp.controlPlane.addProperty(input, actor);
-  const first = await tcp.controlPlane.waitFor((added.preview as { operation: Operation }).operation.id);
+  const first = await tcp.controlPlane.waitFor(
+    (added.preview as { operation: Operation }).operation.id,
+  );
   const [applyMs] = await timed(async () => {
     const applying = await tcp.controlPlane.apply(first.id, { id: 'bench-2', channel: 'cli' });
     return tcp.controlPlane.waitFor((applying as { operation: Operation }).operation.id);
@@ -81,7 +83,9 @@ try {
   console.log(`preview through the control plane:      ${s.toFixed(0)}`);
   console.log(`preview straight through the engine:    ${r.toFixed(0)}`);
   console.log(`empty program preview (engine floor):   ${f.toFixed(0)}`);
-  console.log(`control plane / engine: ${(s / r).toFixed(2)}   engine / floor: ${(r / f).toFixed(2)}`);
+  console.log(
+    `control plane / engine: ${(s / r).toFixed(2)}   engine / floor: ${(r / f).toFixed(2)}`,
+  );
 } finally {
   await tcp.close();
 }

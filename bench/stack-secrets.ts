@@ -1,5 +1,5 @@
-import { stackSecrets } from '../test/support/stack-secrets.ts';
 import { SECRET_KEYS, type StackSecrets } from '../infra/stacks/secrets.ts';
+import { stackSecrets } from '../test/support/stack-secrets.ts';
 
 /** The stack's secrets as the program wants them (bench only; never printed). */
 export async function stackSecretsOf(
