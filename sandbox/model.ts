@@ -48,6 +48,11 @@ export interface TypeSpec {
    * value, and a replacement that keeps it deletes the old resource first.
    */
   uniqueName?: string;
+  /**
+   * A create of an id that exists replaces the record, as an object store's PUT does; this is also
+   * what lets an update cut short by a crash be carried out again.
+   */
+  overwrites?: boolean;
   /** Input the real provider fills with `<logical name>-<random>` when the program omits it. */
   autoName?: string;
   /** Defaults the real provider applies and the programs read back. */

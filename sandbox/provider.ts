@@ -88,6 +88,9 @@ export function createSandboxProvider(options: SandboxProviderOptions): Provider
       const id = spec.id(ctx);
       const outputs = outputsOf(spec, ctx, id);
       await mutateStackFile(dir(), u.stack, pkg, (file) => {
+        if (spec.overwrites) {
+          file.resources = file.resources.filter((r) => !(r.type === u.type && r.id === id));
+        }
         const clash = findClash(file.resources, spec, u.type, id, inputs);
         if (clash) throw new Error(clash);
         const now = mint.now();

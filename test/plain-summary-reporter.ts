@@ -2,11 +2,15 @@
  * Prints one plain closing line, `Tests: N passed, N failed, N skipped`, after Vitest's own
  * report, so that CI logs carry a summary any tool can read.
  */
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, SerializedError, TestModule } from 'vitest/node';
 
 export default class PlainSummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
-    const counts = { passed: 0, failed: 0, skipped: 0 };
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError>,
+  ): void {
+    // An unhandled error fails the run even when every test passed.
+    const counts = { passed: 0, failed: unhandledErrors.length, skipped: 0 };
     for (const module of testModules) {
       for (const test of module.children.allTests()) {
         const state = test.result().state;

@@ -41,6 +41,8 @@ interface RunContext {
   signal: AbortSignal;
   logger: Logger;
   engine: Engine;
+  /** Resources an interrupted run was creating: they may exist in the cloud as orphans. */
+  pendingCreates: string[];
   /** The ChangeSet being built, so a failed run still reports what the engine found. */
   builder?: ChangeSetBuilder;
 }
@@ -60,7 +62,7 @@ export function createExecutor(deps: ExecutorDeps): RunOperation {
     logger.debug('opening stack');
     const env = await deps.stackEnvironment(property);
     const stack = await openStack(env, property.slug, deps.program(property.spec, placeholder()));
-    if (mustRecover) await recoverStack(stack, logger);
+    const recovery = mustRecover ? await recoverStack(stack, logger) : { pendingCreates: [] };
     const { secrets, configHash } = await syncStackConfig(stack, property.spec);
     // The inline program is rebuilt with the real secrets now that the stack holds them.
     stack.workspace.program = deps.program(property.spec, secrets);
@@ -75,6 +77,7 @@ export function createExecutor(deps: ExecutorDeps): RunOperation {
       signal,
       logger,
       engine: env.engine,
+      pendingCreates: recovery.pendingCreates,
     };
 
     try {
@@ -224,6 +227,16 @@ async function newBuilder(
     redactor: ctx.redactor,
     costDelta,
   });
+  if (ctx.pendingCreates.length > 0) {
+    ctx.builder.addFinding({
+      policy: 'interrupted-create',
+      pack: 'blkshp-control-plane',
+      level: 'advisory',
+      message:
+        `The service stopped while creating ${ctx.pendingCreates.map((u) => u.split('::').at(-1)).join(', ')}. ` +
+        'If the cloud shows them but this stack does not, delete or import them before applying.',
+    });
+  }
   return ctx.builder;
 }
 

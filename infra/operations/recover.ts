@@ -5,7 +5,12 @@
 import type { Stack } from '@pulumi/pulumi/automation/index.js';
 import type { Logger } from 'pino';
 
-export async function recoverStack(stack: Stack, logger: Logger): Promise<void> {
+/** What recovery found: resources whose create was cut short and may exist in the cloud. */
+export interface Recovery {
+  pendingCreates: string[];
+}
+
+export async function recoverStack(stack: Stack, logger: Logger): Promise<Recovery> {
   try {
     await stack.cancel();
   } catch (error) {
@@ -13,15 +18,22 @@ export async function recoverStack(stack: Stack, logger: Logger): Promise<void> 
     logger.debug({ err: error }, 'stack cancel during recovery found nothing to cancel');
   }
   const exported = await stack.exportStack();
-  const deployment = exported.deployment as { pending_operations?: unknown[] } | undefined;
+  const deployment = exported.deployment as
+    | { pending_operations?: Array<{ type?: string; resource?: { urn?: string } }> }
+    | undefined;
   const pending = deployment?.pending_operations ?? [];
+  const pendingCreates = pending
+    .filter((p) => p.type === 'creating')
+    .map((p) => p.resource?.urn ?? '')
+    .filter((urn) => urn !== '');
   if (pending.length > 0) {
     // Import drops pending operations (with a warning); the resources they touched are then
     // reconciled by the next refresh or update.
     await stack.importStack({ ...exported, deployment: { ...deployment, pending_operations: [] } });
     logger.warn(
-      { pending: pending.length },
+      { pending: pending.length, pendingCreates },
       'removed pending operations from an interrupted stack',
     );
   }
+  return { pendingCreates };
 }

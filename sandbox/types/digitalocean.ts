@@ -111,6 +111,7 @@ const resources: Record<string, TypeSpec> = {
   },
   'digitalocean:index/spacesBucketObject:SpacesBucketObject': {
     id: (c) => str(c.inputs, 'key', c.name),
+    overwrites: true,
     computed: () => ({ etag: mint.hex(32), versionId: '' }),
     replaceOn: ['bucket', 'region', 'key'],
   },

@@ -7,6 +7,7 @@ import type { Operation } from '../../../infra/operations/model.ts';
 import { openService } from '../../../infra/service.ts';
 import { loadSettings } from '../../../infra/settings/settings.ts';
 import { SqliteRepository } from '../../../infra/storage/sqlite.ts';
+import { deleteSandboxResource, listSandboxResources } from '../../../sandbox/console.ts';
 import { testPropertyInput } from '../../support/properties.ts';
 import { uniqueName, withTempDir } from '../../support/temp-dir.ts';
 
@@ -91,6 +92,20 @@ describe('a service killed with SIGKILL in the middle of an apply', () => {
         );
         expect(fresh.error).toBeNull();
         expect(fresh.status).toBe('succeeded');
+
+        // Resources whose create was cut short are named in an advisory finding; the operator
+        // removes those the cloud kept (here: the sandbox), as the finding asks.
+        const stateDir = join(dataDir, 'sandbox', 'state');
+        const interrupted = fresh.changeSet!.findings.find(
+          (f) => f.policy === 'interrupted-create',
+        );
+        const orphans = (await listSandboxResources(stateDir, slug)).filter((r) =>
+          fresh.changeSet!.resources.some((c) => c.urn === r.urn && c.op === 'create'),
+        );
+        for (const orphan of orphans) {
+          expect(interrupted?.message).toContain(orphan.name);
+          await deleteSandboxResource(stateDir, slug, { type: orphan.type, name: orphan.id });
+        }
         const applying = await service.controlPlane.apply(fresh.id, operator);
         const applied = await service.controlPlane.waitFor(
           (applying as { operation: Operation }).operation.id,
