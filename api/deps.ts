@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { ControlPlaneApi } from '../infra/control-plane-api.ts';
+import type { SchedulesApi } from '../infra/drift/schedules.ts';
 import type { ApiMetrics } from './metrics.ts';
 import type { RateLimitOptions } from './middleware/rate-limit.ts';
 
@@ -16,24 +17,8 @@ export interface VerifiedToken {
 
 export type ReadinessReport = Record<string, { ok: boolean; detail?: string }>;
 
-export interface ScheduleView {
-  /** `*` for the fleet-wide default, else a property slug. */
-  scope: string;
-  cron: string;
-  timezone: string;
-  enabled: boolean;
-  updatedAt: string;
-}
-
-/**
- * Drift-check schedules. Optional because the control plane's ControlPlaneApi has no schedule
- * methods yet; without it the schedule routes answer 501.
- */
-export interface SchedulesApi {
-  list(): Promise<ScheduleView[]>;
-  upsert(scope: string, cron: string, timezone: string): Promise<ScheduleView>;
-  remove(scope: string): Promise<boolean>;
-}
+/** Drift-check schedules (infra/drift). Optional: without them the schedule routes answer 501. */
+export type { SchedulesApi, ScheduleView } from '../infra/drift/schedules.ts';
 
 /**
  * A handler mounted under a path, outside /v1 and its token auth, e.g. the Slack receiver under
