@@ -5,6 +5,7 @@
  * bad input throws a BlkshpError with code BLKSHP_INVALID_INPUT and per-field issues.
  */
 import type { ChangeSet } from './changes/model.ts';
+import type { DriftResult } from './drift/model.ts';
 import type { ProgressListener } from './events/model.ts';
 import type {
   Channel,
@@ -109,6 +110,8 @@ export interface ControlPlaneApi {
   subscribe(listener: ProgressListener): () => void;
 
   queryAudit(filter?: AuditFilter): Promise<AuditRecord[]>;
+  /** Drift check results of one property over time, newest first. */
+  driftHistory(slug: string, limit?: number): Promise<DriftResult[]>;
   /** Records a transport-level event (a denied Slack click, a rejected token, ...). */
   audit(entry: Omit<AuditRecord, 'id' | 'at'>): Promise<void>;
 }

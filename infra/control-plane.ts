@@ -17,6 +17,7 @@ import type {
   OperationFilter,
   PropertyRecord,
 } from './control-plane-api.ts';
+import type { DriftResult } from './drift/model.ts';
 import { invalidInput, notFound } from './errors.ts';
 import { ProgressBus } from './events/bus.ts';
 import type { ProgressListener } from './events/model.ts';
@@ -307,6 +308,10 @@ export class ControlPlane implements ControlPlaneApi {
 
   queryAudit(filter?: AuditFilter): Promise<AuditRecord[]> {
     return this.#repo.queryAudit(filter);
+  }
+
+  driftHistory(slug: string, limit = 50): Promise<DriftResult[]> {
+    return this.#repo.listDriftResults({ property: slug, limit });
   }
 
   async audit(entry: Omit<AuditRecord, 'id' | 'at'>): Promise<void> {

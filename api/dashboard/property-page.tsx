@@ -3,6 +3,7 @@
  * and the operation history.
  */
 import type { PropertyRecord } from '../../infra/control-plane-api.ts';
+import type { DriftResult } from '../../infra/drift/model.ts';
 import type { Operation } from '../../infra/operations/model.ts';
 import { ChangeSetView } from './change-set.tsx';
 import { Badge, formatTime, formatUsd, Layout, SandboxBadge } from './layout.tsx';
@@ -10,6 +11,8 @@ import { Badge, formatTime, formatUsd, Layout, SandboxBadge } from './layout.tsx
 export interface PropertyPageProps {
   property: PropertyRecord;
   history: Operation[];
+  /** Drift check results, newest first. */
+  drift: DriftResult[];
   signedInAs: string;
   nonce: string | undefined;
 }
@@ -75,6 +78,24 @@ export function PropertyPage(props: PropertyPageProps) {
         <ChangeSetView changeSet={latest.changeSet} />
       ) : (
         <p class="muted">No finished preview or apply yet.</p>
+      )}
+
+      <h2>Drift timeline</h2>
+      {props.drift.length === 0 ? (
+        <p class="muted">No drift check has run yet.</p>
+      ) : (
+        <ol class="timeline">
+          {props.drift.map((result) => (
+            <li>
+              {formatTime(result.checkedAt)} <Badge value={result.status} />
+              {result.status === 'drifted'
+                ? ` ${result.resources.map((r) => r.name).join(', ')}`
+                : null}
+              {result.error ? <span class="muted"> {result.error}</span> : null}
+              {result.suppressed ? <span class="muted"> (ignored)</span> : null}
+            </li>
+          ))}
+        </ol>
       )}
 
       <h2>Operations</h2>

@@ -61,9 +61,18 @@ export function registerDashboard(
     const slug = c.req.param('slug');
     const property = await controlPlane.getProperty(slug);
     if (property === null) throw notFound(`Property ${slug}`);
-    const history = await controlPlane.listOperations({ property: slug, limit: HISTORY_LENGTH });
+    const [history, drift] = await Promise.all([
+      controlPlane.listOperations({ property: slug, limit: HISTORY_LENGTH }),
+      controlPlane.driftHistory(slug, HISTORY_LENGTH),
+    ]);
     return c.html(
-      <PropertyPage property={property} history={history} signedInAs={who(c)} nonce={nonce(c)} />,
+      <PropertyPage
+        property={property}
+        history={history}
+        drift={drift}
+        signedInAs={who(c)}
+        nonce={nonce(c)}
+      />,
     );
   });
 

@@ -22,7 +22,8 @@ export const status: CommandSpec = {
   async run({ services, parsed, reply }) {
     const slug = parsed.args[0]!;
     const record = await services.controlPlane.getProperty(slug);
-    await reply(record ? statusView(record) : notFoundReply(slug));
+    if (!record) return reply(notFoundReply(slug));
+    await reply(statusView(record, await services.controlPlane.driftHistory(slug, 5)));
   },
 };
 

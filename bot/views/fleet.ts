@@ -1,7 +1,9 @@
 /**
  * Read-only views of properties: the fleet list, one property's status, its recent operations.
  */
+
 import type { PropertyRecord } from '../../infra/control-plane-api.ts';
+import type { DriftResult } from '../../infra/drift/model.ts';
 import type { Operation } from '../../infra/operations/model.ts';
 import { formatUsd, formatValue, isSecretName, SECRET_PLACEHOLDER } from './format.ts';
 import { type Block, context, escapeMrkdwn, header, sectionsOf } from './limits.ts';
@@ -40,7 +42,10 @@ export function fleetView(records: PropertyRecord[]): { text: string; blocks: Bl
   };
 }
 
-export function statusView(record: PropertyRecord): { text: string; blocks: Block[] } {
+export function statusView(
+  record: PropertyRecord,
+  driftHistory: DriftResult[] = [],
+): { text: string; blocks: Block[] } {
   const { spec } = record;
   const checked = record.drift.checkedAt ? ` (checked ${record.drift.checkedAt})` : '';
   const lines = [
@@ -48,6 +53,16 @@ export function statusView(record: PropertyRecord): { text: string; blocks: Bloc
     `Domain: ${escapeMrkdwn(spec.domain)} · backups kept ${spec.backupRetentionDays} days`,
     `Drift: ${record.drift.status}${checked}`,
   ];
+  if (driftHistory.length > 0) {
+    lines.push('*Drift history*');
+    for (const result of driftHistory) {
+      const what =
+        result.status === 'drifted'
+          ? `: ${result.resources.map((r) => escapeMrkdwn(r.name)).join(', ')}`
+          : '';
+      lines.push(`• ${result.checkedAt} ${result.status}${what}`);
+    }
+  }
   if (record.lastOperation) lines.push(`Last operation: ${operationLine(record.lastOperation)}`);
   if (record.outputs) {
     lines.push('*Outputs*');

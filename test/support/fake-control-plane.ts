@@ -16,6 +16,7 @@ import type {
   PropertyRecord,
   RefusalCode,
 } from '../../infra/control-plane-api.ts';
+import type { DriftResult } from '../../infra/drift/model.ts';
 import { invalidInput } from '../../infra/errors.ts';
 import type { ProgressEvent, ProgressListener } from '../../infra/events/model.ts';
 import type { Operation, OperationKind, OperationStatus } from '../../infra/operations/model.ts';
@@ -189,6 +190,13 @@ export class FakeControlPlane implements ControlPlaneApi {
   subscribe(listener: ProgressListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  readonly driftResults: DriftResult[] = [];
+
+  async driftHistory(slug: string, limit = 50) {
+    this.#record('driftHistory', { slug, limit });
+    return this.driftResults.filter((r) => r.property === slug).slice(0, limit);
   }
 
   async queryAudit(filter: AuditFilter = {}) {
