@@ -4,6 +4,7 @@
  *   2. the same stack's preview straight through the Automation API (engine only, no policy pack,
  *      no control plane): the closest to a raw `pulumi preview` possible here, because the CLI
  *      alone cannot run an inline program and no Node.js language host can be built offline;
+ *      and the same again with the baseline policy pack, which the control plane always runs;
  *   3. an empty program's preview: the engine's floor.
  *
  *   node --import tsx bench/engine-preview.ts [rounds=3]
@@ -13,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import type { Operation } from '../infra/operations/model.ts';
 import { getEngine } from '../infra/pulumi/engine.ts';
 import { openStack } from '../infra/pulumi/workspace.ts';
+import { POLICY_PACK_DIR } from '../infra/service.ts';
 import { createPropertyProgram } from '../programs/property/index.ts';
 import { prepareSandboxPlugins } from '../sandbox/plugins.ts';
 import { createTestControlPlane } from '../test/support/control-plane.ts';
@@ -64,6 +66,7 @@ try {
 
   const service: number[] = [];
   const raw: number[] = [];
+  const withPolicy: number[] = [];
   const floor: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const [ms] = await timed(async () => {
@@ -72,19 +75,23 @@ try {
     });
     service.push(ms);
     raw.push((await timed(() => direct.preview()))[0]);
+    withPolicy.push((await timed(() => direct.preview({ policyPacks: [POLICY_PACK_DIR] })))[0]);
     floor.push((await timed(() => empty.preview()))[0]);
   }
 
   const s = median(service);
   const r = median(raw);
   const f = median(floor);
+  const p = median(withPolicy);
   console.log(`rounds: ${rounds} (medians, ms)`);
   console.log(`first apply, through the control plane: ${applyMs.toFixed(0)}`);
   console.log(`preview through the control plane:      ${s.toFixed(0)}`);
   console.log(`preview straight through the engine:    ${r.toFixed(0)}`);
+  console.log(`  the same with the baseline policy pack: ${p.toFixed(0)}`);
   console.log(`empty program preview (engine floor):   ${f.toFixed(0)}`);
   console.log(
-    `control plane / engine: ${(s / r).toFixed(2)}   engine / floor: ${(r / f).toFixed(2)}`,
+    `control plane / engine: ${(s / r).toFixed(2)}   control plane / engine with the policy ` +
+      `pack: ${(s / p).toFixed(2)}   engine / floor: ${(r / f).toFixed(2)}`,
   );
 } finally {
   await tcp.close();

@@ -122,13 +122,16 @@ async function runPreview(deps: ExecutorDeps, ctx: RunContext): Promise<Operatio
           'with their data when this destroy is applied. Take a final backup first.',
       });
     }
-  } else {
-    await ctx.stack.preview({ onEvent, signal: ctx.signal, ...policyPacks(deps) });
   }
+  // A preview writes no state, so the state is read for the fingerprint while the engine runs.
+  const [state] = await Promise.all([
+    stateHash(ctx.stack),
+    destroy ? undefined : ctx.stack.preview({ onEvent, signal: ctx.signal, ...policyPacks(deps) }),
+  ]);
   const changeSet = builder.build();
   const fingerprint = joinFingerprint(
     specHash(ctx.property.spec),
-    fingerprintOf(ctx.configHash, await stateHash(ctx.stack)),
+    fingerprintOf(ctx.configHash, state),
   );
   return { status: 'succeeded', changeSet, fingerprint };
 }

@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { PulumiCommand } from '@pulumi/pulumi/automation/index.js';
@@ -94,6 +95,10 @@ function engineEnv(binDir: string): Record<string, string> {
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: 'false',
     // Never look for plugins on the internet: offline, a missing plugin must be an error.
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
+    // Every engine run starts Node plugins (the sandbox providers, the policy pack) that load
+    // @pulumi/pulumi afresh; Node's on-disk compile cache makes those loads cheaper.
+    NODE_COMPILE_CACHE:
+      process.env.NODE_COMPILE_CACHE ?? join(tmpdir(), 'blkshp-node-compile-cache'),
   };
 }
 

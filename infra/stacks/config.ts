@@ -4,6 +4,8 @@
  * write is a CLI call.
  */
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ConfigMap, Stack } from '@pulumi/pulumi/automation/index.js';
 import type { PropertySpec } from '../properties/spec.ts';
 import { generateSecret, SECRET_KEYS, type StackSecrets } from './secrets.ts';
@@ -13,15 +15,38 @@ const SPEC_KEY = `${CONFIG_NAMESPACE}:spec`;
 
 export interface SyncedConfig {
   secrets: StackSecrets;
-  /** Hash of the stack's whole config (spec and secrets); part of the approval fingerprint. */
+  /** Hash of the stack's config file (spec and encrypted secrets); part of the fingerprint. */
   configHash: string;
 }
 
+/**
+ * What this process last read or wrote per stack. Reading the config back decrypts every secret
+ * through the CLI (about 0.6 s a run here), and only this service writes it, so after the first
+ * run of a stack the cache answers. The fingerprint still hashes the file itself, so an edit
+ * made behind the service's back still makes an approved preview stale.
+ */
+const known = new Map<string, { specJson: string; secrets: StackSecrets }>();
+
 export async function syncStackConfig(stack: Stack, spec: PropertySpec): Promise<SyncedConfig> {
+  const cacheKey = `${stack.workspace.workDir}\0${stack.name}`;
+  const specJson = canonicalJson(spec);
+  let cached = known.get(cacheKey);
+  if (!cached) {
+    cached = await readOrCreate(stack, specJson);
+    known.set(cacheKey, cached);
+  } else if (cached.specJson !== specJson) {
+    await stack.setAllConfig({ [SPEC_KEY]: { value: specJson, secret: false } });
+    cached.specJson = specJson;
+  }
+  return { secrets: cached.secrets, configHash: await hashConfigFile(stack) };
+}
+
+async function readOrCreate(
+  stack: Stack,
+  specJson: string,
+): Promise<{ specJson: string; secrets: StackSecrets }> {
   const current = await stack.getAllConfig();
   const wanted: ConfigMap = {};
-
-  const specJson = canonicalJson(spec);
   if (current[SPEC_KEY]?.value !== specJson) wanted[SPEC_KEY] = { value: specJson, secret: false };
 
   const secrets = {} as StackSecrets;
@@ -35,17 +60,15 @@ export async function syncStackConfig(stack: Stack, spec: PropertySpec): Promise
       wanted[fullKey] = { value: secrets[key], secret: true };
     }
   }
-
   if (Object.keys(wanted).length > 0) await stack.setAllConfig(wanted);
-  const merged = { ...current, ...wanted };
-  return { secrets, configHash: hashConfig(merged) };
+  return { specJson, secrets };
 }
 
-export function hashConfig(config: ConfigMap): string {
-  const entries = Object.keys(config)
-    .sort()
-    .map((key) => [key, config[key]?.value ?? null]);
-  return createHash('sha256').update(JSON.stringify(entries)).digest('hex');
+/** The stack's settings file (`Pulumi.<stack>.yaml`) as the CLI keeps it in the work dir. */
+async function hashConfigFile(stack: Stack): Promise<string> {
+  const file = join(stack.workspace.workDir, `Pulumi.${stack.name}.yaml`);
+  const content = await readFile(file, 'utf8').catch(() => '');
+  return createHash('sha256').update(content).digest('hex');
 }
 
 /** JSON with object keys sorted, so equal specs always serialise the same. */
