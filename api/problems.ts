@@ -11,8 +11,8 @@ import type { ZodError } from 'zod';
 import type { RefusalCode } from '../infra/control-plane-api.ts';
 import { BlkshpError, ERROR_CODES, type ErrorCode, type FieldIssue } from '../infra/errors.ts';
 
-// TODO(shared error codes): move these into infra/errors.ts ERROR_CODES once the lead agrees;
-// the Slack bot has no use for them yet, so they live at the HTTP edge for now.
+// Codes that only the HTTP transport can produce (limits, media types): they stay at this edge,
+// next to the one mapper that turns every error into a problem response.
 export const HTTP_ERROR_CODES = {
   rateLimited: 'BLKSHP_RATE_LIMITED',
   payloadTooLarge: 'BLKSHP_PAYLOAD_TOO_LARGE',
