@@ -18,6 +18,8 @@ export interface EngineSelector {
   secretsEnv: () => Promise<Record<string, string>>;
   /** Cloud credentials for real runs; they stay in the environment. */
   cloudEnv?: Record<string, string>;
+  /** What the state backend needs (object-store credentials), when not in the environment. */
+  backendEnv?: Record<string, string>;
 }
 
 export function stackEnvironmentFactory(
@@ -30,7 +32,7 @@ export function stackEnvironmentFactory(
       engine: await selector.engine(),
       workspacesDir: join(dataDir, 'workspaces'),
       backendUrl: selector.backendUrl,
-      extraEnv: { ...(await selector.secretsEnv()) },
+      extraEnv: { ...selector.backendEnv, ...(await selector.secretsEnv()) },
     };
     if (selector.secretsProvider) env.secretsProvider = selector.secretsProvider;
     if (property.sandbox) {

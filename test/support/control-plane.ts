@@ -3,7 +3,7 @@
  * a passphrase file, the sandbox cloud, the real engine and the baseline policy pack. Every call
  * gets its own directory; `close` stops the queue and removes it.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -29,9 +29,15 @@ export async function createTestControlPlane(
       ControlPlaneOptions,
       'maxEngineRuns' | 'previewMaxAgeMinutes' | 'policyPackDir' | 'program'
     >
-  > & { dataDir?: string } = {},
+  > & {
+    dataDir?: string;
+    /** Another state backend than the default `file://` one, with the variables it needs. */
+    backendUrl?: string;
+    backendEnv?: Record<string, string>;
+  } = {},
 ): Promise<TestControlPlane> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'blkshp-cp-')));
+  await mkdir(dataDir, { recursive: true });
   const logger = pino({ level: process.env.BLKSHP_TEST_LOG ?? 'silent' });
   const passphraseFile = join(dataDir, 'passphrase');
   await writeFile(passphraseFile, 'integration-test-passphrase\n', { mode: 0o600 });
@@ -43,7 +49,8 @@ export async function createTestControlPlane(
     dataDir,
     engine: {
       engine: getEngine,
-      backendUrl: `file://${join(dataDir, 'state')}`,
+      backendUrl: options.backendUrl ?? `file://${join(dataDir, 'state')}`,
+      ...(options.backendEnv ? { backendEnv: options.backendEnv } : {}),
       secretsProvider: null,
       secretsEnv: async () => ({ PULUMI_CONFIG_PASSPHRASE_FILE: passphraseFile }),
     },
