@@ -1,4 +1,5 @@
 /** The commands that run the engine on one property: preview, up, scale, refresh, drift. */
+import type { EnqueueResult } from '../../infra/control-plane-api.ts';
 import type { Operation } from '../../infra/operations/model.ts';
 import { finalView } from '../live-message.ts';
 import { notFoundReply } from '../replies.ts';
@@ -20,23 +21,45 @@ async function requireProperty(ctx: CommandContext): Promise<string | null> {
   return null;
 }
 
-export const preview: CommandSpec = {
+/**
+ * A command that queues one operation on one property and follows it in the channel; `preview`,
+ * `refresh` and `drift` differ only in what they queue and how they announce it.
+ */
+function singleOperation(options: {
+  usage: string;
+  summary: string;
+  action: 'preview' | 'refresh' | 'drift';
+  enqueue: (ctx: CommandContext, slug: string) => Promise<EnqueueResult>;
+  note: (userId: string) => string;
+  before?: (ctx: CommandContext) => Promise<boolean>;
+}): CommandSpec {
+  return {
+    usage: options.usage,
+    summary: options.summary,
+    action: options.action,
+    minArgs: 1,
+    selfAudited: true,
+    async run(ctx) {
+      if (options.before && (await options.before(ctx))) return;
+      const slug = await requireProperty(ctx);
+      if (!slug) return;
+      await enqueueAndFollow(ctx, {
+        action: options.action,
+        property: slug,
+        enqueue: () => options.enqueue(ctx, slug),
+        notes: [options.note(ctx.requester.userId)],
+      });
+    },
+  };
+}
+
+export const preview = singleOperation({
   usage: 'preview <property>',
   summary: 'what the engine would change, without changing anything',
   action: 'preview',
-  minArgs: 1,
-  selfAudited: true,
-  async run(ctx) {
-    const slug = await requireProperty(ctx);
-    if (!slug) return;
-    await enqueueAndFollow(ctx, {
-      action: 'preview',
-      property: slug,
-      enqueue: () => ctx.services.controlPlane.preview(slug, actorOf(ctx.requester)),
-      notes: [`Preview requested by ${mention(ctx.requester.userId)}. \`up\` asks for approval.`],
-    });
-  },
-};
+  enqueue: (ctx, slug) => ctx.services.controlPlane.preview(slug, actorOf(ctx.requester)),
+  note: (user) => `Preview requested by ${mention(user)}. \`up\` asks for approval.`,
+});
 
 export const up: CommandSpec = {
   usage: 'up <property>',
@@ -97,42 +120,26 @@ export const scale: CommandSpec = {
   },
 };
 
-export const refresh: CommandSpec = {
+export const refresh = singleOperation({
   usage: 'refresh <property>',
   summary: "read the cloud's real state into the stack",
   action: 'refresh',
-  minArgs: 1,
-  selfAudited: true,
-  async run(ctx) {
-    const slug = await requireProperty(ctx);
-    if (!slug) return;
-    await enqueueAndFollow(ctx, {
-      action: 'refresh',
-      property: slug,
-      enqueue: () => ctx.services.controlPlane.refresh(slug, actorOf(ctx.requester)),
-      notes: [`Refresh requested by ${mention(ctx.requester.userId)}.`],
-    });
-  },
-};
+  enqueue: (ctx, slug) => ctx.services.controlPlane.refresh(slug, actorOf(ctx.requester)),
+  note: (user) => `Refresh requested by ${mention(user)}.`,
+});
 
-export const drift: CommandSpec = {
+export const drift = singleOperation({
   usage: 'drift <property|all>',
   summary: 'check whether the cloud still matches the stack',
   action: 'drift',
-  minArgs: 1,
-  selfAudited: true,
-  async run(ctx) {
-    if (ctx.parsed.args[0] === 'all') return driftAll(ctx);
-    const slug = await requireProperty(ctx);
-    if (!slug) return;
-    await enqueueAndFollow(ctx, {
-      action: 'drift',
-      property: slug,
-      enqueue: () => ctx.services.controlPlane.driftCheck(slug, actorOf(ctx.requester)),
-      notes: [`Drift check requested by ${mention(ctx.requester.userId)}.`],
-    });
+  before: async (ctx) => {
+    if (ctx.parsed.args[0] !== 'all') return false;
+    await driftAll(ctx);
+    return true;
   },
-};
+  enqueue: (ctx, slug) => ctx.services.controlPlane.driftCheck(slug, actorOf(ctx.requester)),
+  note: (user) => `Drift check requested by ${mention(user)}.`,
+});
 
 /**
  * The newest succeeded preview, if nothing has run on the stack since, the property has not
