@@ -24,6 +24,7 @@ import { idempotency } from './middleware/idempotency.ts';
 import { DEFAULT_RATE_LIMIT, rateLimit } from './middleware/rate-limit.ts';
 import { requestLog } from './middleware/request-log.ts';
 import { errorToProblem, HTTP_ERROR_CODES, problem, zodIssues } from './problems.ts';
+import { registerApprovalRoutes } from './routes/approvals.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import type { RouteContext } from './routes/context.ts';
 import { registerDocs } from './routes/docs.tsx';
@@ -105,6 +106,7 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   registerOperationRoutes(app, ctx);
   registerTierRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerApprovalRoutes(app, ctx);
   registerScheduleRoutes(app, ctx);
   registerDocs(app, ctx);
   registerDashboard(app, ctx, { onDenied });

@@ -93,6 +93,12 @@ export interface ControlPlaneApi {
   removeProperty(slug: string, actor: Actor): Promise<{ removed: boolean; reason?: string }>;
 
   preview(slug: string, actor: Actor, priority?: OperationPriority): Promise<EnqueueResult>;
+  /**
+   * Previews waiting for approval: the newest succeeded preview of each property when nothing
+   * has run on its stack since, it changes something, it is younger than the age limit and it
+   * carries no mandatory policy violation. Who may approve is for the transport to decide.
+   */
+  pendingApprovals(property?: string): Promise<Operation[]>;
   /** Applies exactly what the named succeeded preview showed. */
   apply(previewId: string, actor: Actor): Promise<EnqueueResult>;
   refresh(slug: string, actor: Actor): Promise<EnqueueResult>;

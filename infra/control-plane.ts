@@ -7,6 +7,7 @@ import type { PulumiFn } from '@pulumi/pulumi/automation/index.js';
 import type { Logger } from 'pino';
 import { createPropertyProgram } from '../programs/property/index.ts';
 import { decideApply } from './approvals/rules.ts';
+import { changedResources, hasMandatoryViolation } from './changes/model.ts';
 import type {
   Actor,
   AuditFilter,
@@ -214,6 +215,32 @@ export class ControlPlane implements ControlPlaneApi {
 
   previewDestroy(slug: string, actor: Actor) {
     return this.#enqueue(slug, 'preview', actor, { summary: DESTROY_PREVIEW_SUMMARY });
+  }
+
+  async pendingApprovals(property?: string): Promise<Operation[]> {
+    const maxAgeMs = this.#options.previewMaxAgeMinutes * 60_000;
+    const previews = await this.#repo.listOperations({
+      ...(property ? { property } : {}),
+      kind: 'preview',
+      latestPerProperty: true,
+    });
+    const candidates = previews.filter(
+      (op) =>
+        op.status === 'succeeded' &&
+        op.changeSet !== null &&
+        changedResources(op.changeSet).length > 0 &&
+        !hasMandatoryViolation(op.changeSet) &&
+        Date.now() - Date.parse(op.finishedAt ?? op.createdAt) <= maxAgeMs,
+    );
+    // Still waiting only if nothing but drift checks ran on the stack since.
+    const waiting = await Promise.all(
+      candidates.map(async (preview) => {
+        const recent = await this.#repo.listOperations({ property: preview.property, limit: 20 });
+        const since = recent.filter((op) => op.createdAt > preview.createdAt);
+        return since.every((op) => op.kind === 'drift-check') ? preview : null;
+      }),
+    );
+    return waiting.filter((op): op is Operation => op !== null);
   }
 
   async apply(previewId: string, actor: Actor): Promise<EnqueueResult> {

@@ -194,6 +194,16 @@ export class FakeControlPlane implements ControlPlaneApi {
 
   readonly driftResults: DriftResult[] = [];
 
+  async pendingApprovals(property?: string) {
+    this.#record('pendingApprovals', { property });
+    return [...this.operations.values()].filter(
+      (op) =>
+        op.kind === 'preview' &&
+        op.status === 'succeeded' &&
+        (property === undefined || op.property === property),
+    );
+  }
+
   async driftHistory(slug: string, limit = 50) {
     this.#record('driftHistory', { slug, limit });
     return this.driftResults.filter((r) => r.property === slug).slice(0, limit);

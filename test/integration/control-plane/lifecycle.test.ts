@@ -40,6 +40,12 @@ describe('a property through the control plane, on the real engine and the sandb
     expect(done.changeSet?.costDelta?.afterMonthly).toBeGreaterThan(0);
   });
 
+  it('lists the succeeded preview as waiting for approval until it is applied', async () => {
+    const [preview] = await tcp.controlPlane.listOperations({ property: slug, kind: 'preview' });
+    const pending = await tcp.controlPlane.pendingApprovals(slug);
+    expect(pending.map((op) => op.id)).toEqual([preview!.id]);
+  });
+
   it('applies the approved preview and stores outputs without secrets', async () => {
     const [preview] = await tcp.controlPlane.listOperations({ property: slug, kind: 'preview' });
     const applied = await finished(tcp, tcp.controlPlane.apply(preview!.id, bob));
@@ -58,6 +64,10 @@ describe('a property through the control plane, on the real engine and the sandb
       record,
     });
     for (const secret of secrets) expect(everything).not.toContain(secret);
+  });
+
+  it('no longer lists a preview once it has been applied', async () => {
+    expect(await tcp.controlPlane.pendingApprovals(slug)).toEqual([]);
   });
 
   it('refuses to apply the same preview twice', async () => {
