@@ -63,9 +63,12 @@ export async function createToken(
   return { id, secret: `${PREFIX}${id}_${random}` };
 }
 
+/** `lastUsedAt` is a hint for humans; writing it on every request would add a write per call. */
+export const TOUCH_INTERVAL_MS = 60_000;
+
 /**
  * The record of a presented token, or null when it is malformed, unknown or revoked. Records the
- * use as `lastUsedAt`.
+ * use as `lastUsedAt`, at most once per TOUCH_INTERVAL_MS.
  */
 export async function verifyToken(
   repo: Pick<Repository, 'findTokenByHash' | 'touchToken'>,
@@ -86,7 +89,10 @@ export async function verifyToken(
   if (stored.length !== computed.length || !timingSafeEqual(stored, computed)) return null;
   if (record.id !== id) return null;
 
-  const at = new Date().toISOString();
+  const now = Date.now();
+  const last = record.lastUsedAt ? Date.parse(record.lastUsedAt) : 0;
+  if (now - last < TOUCH_INTERVAL_MS) return record;
+  const at = new Date(now).toISOString();
   await repo.touchToken(record.id, at);
   return { ...record, lastUsedAt: at };
 }

@@ -46,6 +46,20 @@ describe('API tokens', () => {
     expect((await repo.listTokens())[0]?.lastUsedAt).toBe(record?.lastUsedAt);
   });
 
+  it('verifyToken records a use at most once a minute, not on every request', async () => {
+    const { secret } = await createToken(repo, 'ci', ['read']);
+    let touches = 0;
+    const counting = {
+      findTokenByHash: (hash: string) => repo.findTokenByHash(hash),
+      touchToken: async (id: string, at: string) => {
+        touches++;
+        await repo.touchToken(id, at);
+      },
+    };
+    for (let i = 0; i < 5; i++) expect(await verifyToken(counting, secret)).not.toBeNull();
+    expect(touches).toBe(1);
+  });
+
   it('verifyToken returns null for a revoked token', async () => {
     const { id, secret } = await createToken(repo, 'ci', ['read']);
     await repo.revokeToken(id, new Date().toISOString());
