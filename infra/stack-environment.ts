@@ -16,8 +16,6 @@ export interface EngineSelector {
   secretsProvider: string | null;
   /** The passphrase variables (a file path, never logged) or nothing with KMS. */
   secretsEnv: () => Promise<Record<string, string>>;
-  /** Cloud credentials for real runs; they stay in the environment. */
-  cloudEnv?: Record<string, string>;
   /** What the state backend needs (object-store credentials), when not in the environment. */
   backendEnv?: Record<string, string>;
 }
@@ -38,9 +36,8 @@ export function stackEnvironmentFactory(
     if (property.sandbox) {
       plugins ??= prepareSandboxPlugins(dataDir);
       env.sandbox = { stateDir: join(dataDir, 'sandbox', 'state'), plugins: await plugins };
-    } else {
-      env.extraEnv = { ...env.extraEnv, ...selector.cloudEnv };
     }
+    // Real clouds: their credentials stay in the service's environment, which the engine inherits.
     return env;
   };
 }
