@@ -21,9 +21,12 @@ import type {
 import type { DriftResult } from './drift/model.ts';
 import { invalidInput, notFound } from './errors.ts';
 import { ProgressBus } from './events/bus.ts';
-import type { ProgressListener } from './events/model.ts';
+import type { ProgressEvent, ProgressListener } from './events/model.ts';
+import { fromWire, toWire } from './events/pg-relay.ts';
+import type { Replication } from './jobs/replication.ts';
 import { estimateFor, specHash } from './operations/costs.ts';
-import { createExecutor } from './operations/executor.ts';
+import type { OperationDispatcher } from './operations/dispatcher.ts';
+import { createExecutor, createStackRecoverer } from './operations/executor.ts';
 import { splitFingerprint } from './operations/fingerprint.ts';
 import {
   isFinished,
@@ -32,9 +35,15 @@ import {
   type OperationPriority,
 } from './operations/model.ts';
 import { OperationQueue } from './operations/queue.ts';
+import { ReplicatedOperationQueue } from './operations/replicated-queue.ts';
 import { DESTROY_PREVIEW_SUMMARY } from './operations/summaries.ts';
 import { type PropertySpec, parsePropertySpec } from './properties/spec.ts';
-import { type EngineSelector, stackEnvironmentFactory } from './stack-environment.ts';
+import {
+  dirsUnder,
+  type EngineDirs,
+  type EngineSelector,
+  stackEnvironmentFactory,
+} from './stack-environment.ts';
 import type { StackSecrets } from './stacks/secrets.ts';
 import type { OperationQuery, Repository, StoredProperty } from './storage/repository.ts';
 import { minRetentionDays, TIER_NAMES, type TierName } from './tiers/index.ts';
@@ -53,43 +62,85 @@ export interface ControlPlaneOptions {
   policyPackDir: string | null;
   /** The program to run; the property program unless a test swaps it. */
   program?: (spec: PropertySpec, secrets: StackSecrets) => PulumiFn;
+  /** Stack settings and sandbox directories; all under `dataDir` unless set (replicas share them). */
+  dirs?: EngineDirs;
+  /** With DATABASE_URL: the queue and progress events are shared with the other replicas. */
+  replication?: Replication;
 }
 
 export class ControlPlane implements ControlPlaneApi {
   readonly #repo: Repository;
   readonly #logger: Logger;
   readonly #bus: ProgressBus;
-  readonly #queue: OperationQueue;
+  readonly #queue: OperationDispatcher;
   readonly #options: ControlPlaneOptions;
   readonly #waiters = new Map<string, Array<(operation: Operation) => void>>();
 
-  private constructor(options: ControlPlaneOptions, bus: ProgressBus, queue: OperationQueue) {
+  private constructor(options: ControlPlaneOptions, bus: ProgressBus, queue: OperationDispatcher) {
     this.#options = options;
     this.#repo = options.repo;
     this.#logger = options.logger;
     this.#bus = bus;
     this.#queue = queue;
+    // Finished events come from this process's queue or, with replicas, from another's.
+    bus.subscribe((event) => {
+      if (event.type !== 'finished') return;
+      for (const resolve of this.#waiters.get(event.operationId) ?? []) resolve(event.operation);
+      this.#waiters.delete(event.operationId);
+    });
   }
 
   /** Opens the control plane and starts its queue (recovering what a dead process left). */
   static async open(options: ControlPlaneOptions): Promise<ControlPlane> {
     const bus = new ProgressBus(options.logger);
     let self: ControlPlane | undefined;
-    const queue = new OperationQueue({
+    const executorDeps = {
       repo: options.repo,
+      stackEnvironment: stackEnvironmentFactory(
+        options.engine,
+        options.dirs ?? dirsUnder(options.dataDir),
+      ),
+      program: options.program ?? createPropertyProgram,
+      policyPackDir: options.policyPackDir,
+      emit: (event: ProgressEvent) => bus.emit(event),
+      logger: options.logger,
+    };
+    const common = {
+      repo: options.repo,
+      run: createExecutor(executorDeps),
       maxConcurrent: options.maxEngineRuns,
       timeoutMs: options.operationTimeoutSeconds * 1000,
       logger: options.logger,
-      onChange: (operation) => self?.onOperationChange(operation),
-      run: createExecutor({
-        repo: options.repo,
-        stackEnvironment: stackEnvironmentFactory(options.engine, options.dataDir),
-        program: options.program ?? createPropertyProgram,
-        policyPackDir: options.policyPackDir,
-        emit: (event) => bus.emit(event),
-        logger: options.logger,
-      }),
-    });
+      onChange: (operation: Operation) => self?.onOperationChange(operation),
+    };
+    const replication = options.replication;
+    let queue: OperationDispatcher;
+    if (replication) {
+      const replicated = new ReplicatedOperationQueue({
+        ...common,
+        boss: replication.boss,
+        lockPool: replication.lockPool,
+        heartbeatSeconds: replication.heartbeatSeconds,
+        recoverStack: createStackRecoverer(executorDeps),
+        broadcastCancel: (operationId) =>
+          replication.relay.publish({ kind: 'cancel', operationId }),
+      });
+      bus.forwardTo(
+        (event) => void replication.relay.publish({ kind: 'progress', event: toWire(event) }),
+      );
+      replication.handleMessages((message) => {
+        if (message.kind === 'cancel') {
+          replicated.abortLocal(message.operationId);
+          return;
+        }
+        void fromWire(message.event, (id) => options.repo.getOperation(id))
+          .then((event) => event && bus.deliver(event))
+          .catch((error: unknown) => options.logger.warn({ err: error }, 'relayed event lost'));
+      });
+      queue = replicated;
+    } else {
+      queue = new OperationQueue(common);
+    }
     self = new ControlPlane(options, bus, queue);
     await queue.start();
     return self;
@@ -319,14 +370,27 @@ export class ControlPlane implements ControlPlaneApi {
   }
 
   async waitFor(operationId: string): Promise<Operation> {
-    const current = await this.#repo.getOperation(operationId);
-    if (!current) throw notFound(`Operation ${operationId}`);
-    if (isFinished(current.status)) return current;
-    return new Promise((resolve) => {
-      const list = this.#waiters.get(operationId) ?? [];
-      list.push(resolve);
-      this.#waiters.set(operationId, list);
+    // Listen first, then read: a finish between the two is not missed.
+    let resolveFinished: (operation: Operation) => void = () => {};
+    const finished = new Promise<Operation>((resolve) => {
+      resolveFinished = resolve;
     });
+    const list = this.#waiters.get(operationId) ?? [];
+    list.push(resolveFinished);
+    this.#waiters.set(operationId, list);
+    const current = await this.#repo.getOperation(operationId);
+    if (!current || isFinished(current.status)) {
+      this.#dropWaiter(operationId, resolveFinished);
+      if (!current) throw notFound(`Operation ${operationId}`);
+      return current;
+    }
+    return finished;
+  }
+
+  #dropWaiter(operationId: string, waiter: (operation: Operation) => void): void {
+    const rest = (this.#waiters.get(operationId) ?? []).filter((w) => w !== waiter);
+    if (rest.length > 0) this.#waiters.set(operationId, rest);
+    else this.#waiters.delete(operationId);
   }
 
   subscribe(listener: ProgressListener): () => void {
@@ -360,8 +424,6 @@ export class ControlPlane implements ControlPlaneApi {
       result: operation.status,
       detail: operation.error,
     }).catch((error: unknown) => this.#logger.error({ err: error }, 'audit write failed'));
-    for (const resolve of this.#waiters.get(operation.id) ?? []) resolve(operation);
-    this.#waiters.delete(operation.id);
   }
 
   async #enqueue(

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ControlPlane } from './control-plane.ts';
 import { BlkshpError, ERROR_CODES } from './errors.ts';
+import { type Replication, startReplication } from './jobs/replication.ts';
 import { createLogger } from './logging/logger.ts';
 import { acquireDataDirLock, type ProcessLock } from './process-lock.ts';
 import { projectRoot } from './project-root.ts';
@@ -28,6 +29,8 @@ export interface Service {
   logger: Logger;
   repo: Repository;
   controlPlane: ControlPlane;
+  /** Present with DATABASE_URL: what this replica shares with the others. */
+  replication?: Replication;
   close(): Promise<void>;
 }
 
@@ -50,12 +53,29 @@ export async function openService(
   }
   const lock: ProcessLock = locked.lock;
   let repo: Repository | undefined;
+  let replication: Replication | undefined;
   try {
     repo = await openRepository(settings);
+    // With Postgres, this process is one replica of many: work goes through the job engine.
+    if (settings.database.kind === 'postgres') {
+      replication = await startReplication({
+        url: settings.database.url,
+        replicaName: settings.replica.name,
+        heartbeatSeconds: settings.replica.heartbeatSeconds,
+        maxEngineRuns: settings.maxEngineRuns,
+        logger,
+      });
+    }
     const controlPlane = await ControlPlane.open({
       repo,
       logger,
       dataDir: settings.dataDir,
+      dirs: {
+        dataDir: settings.dataDir,
+        workspacesDir: settings.workspacesDir,
+        sandboxDir: settings.sandboxDir,
+      },
+      ...(replication ? { replication } : {}),
       engine: {
         engine: getEngine,
         backendUrl: settings.backendUrl,
@@ -69,18 +89,22 @@ export async function openService(
       policyPackDir: POLICY_PACK_DIR,
     });
     const openedRepo = repo;
+    const openedReplication = replication;
     return {
       settings,
       logger,
       repo: openedRepo,
       controlPlane,
+      ...(openedReplication ? { replication: openedReplication } : {}),
       async close() {
         await controlPlane.close();
+        await openedReplication?.close();
         await openedRepo.close();
         await lock.release();
       },
     };
   } catch (error) {
+    await replication?.close().catch(() => undefined);
     await repo?.close();
     await lock.release();
     throw error;

@@ -20,22 +20,39 @@ export interface EngineSelector {
   backendEnv?: Record<string, string>;
 }
 
+/** Where one process keeps its files; replicas share the last two (see Settings). */
+export interface EngineDirs {
+  /** This process's own files (the sandbox provider plugins). */
+  dataDir: string;
+  workspacesDir: string;
+  sandboxDir: string;
+}
+
+/** The single-process layout: everything under the data directory. */
+export function dirsUnder(dataDir: string): EngineDirs {
+  return {
+    dataDir,
+    workspacesDir: join(dataDir, 'workspaces'),
+    sandboxDir: join(dataDir, 'sandbox', 'state'),
+  };
+}
+
 export function stackEnvironmentFactory(
   selector: EngineSelector,
-  dataDir: string,
+  dirs: EngineDirs,
 ): (property: StoredProperty) => Promise<StackEnvironment> {
   let plugins: Promise<ProviderPlugin[]> | undefined;
   return async (property) => {
     const env: StackEnvironment = {
       engine: await selector.engine(),
-      workspacesDir: join(dataDir, 'workspaces'),
+      workspacesDir: dirs.workspacesDir,
       backendUrl: selector.backendUrl,
       extraEnv: { ...selector.backendEnv, ...(await selector.secretsEnv()) },
     };
     if (selector.secretsProvider) env.secretsProvider = selector.secretsProvider;
     if (property.sandbox) {
-      plugins ??= prepareSandboxPlugins(dataDir);
-      env.sandbox = { stateDir: join(dataDir, 'sandbox', 'state'), plugins: await plugins };
+      plugins ??= prepareSandboxPlugins(dirs.dataDir);
+      env.sandbox = { stateDir: dirs.sandboxDir, plugins: await plugins };
     }
     // Real clouds: their credentials stay in the service's environment, which the engine inherits.
     return env;

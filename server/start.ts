@@ -40,6 +40,7 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
       repo,
       logger,
       env: process.env,
+      ...(service.replication ? { boss: service.replication.boss } : {}),
       ...(bot.postMessage ? { postMessage: bot.postMessage } : {}),
     });
     stoppers.push(() => drift.stop());

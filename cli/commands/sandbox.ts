@@ -1,5 +1,4 @@
 /** `blkshp sandbox change|list`: change the offline cloud behind the engine's back, for drift. */
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { invalidInput } from '../../infra/errors.ts';
 import { parseSandboxChange } from '../../sandbox/cli.ts';
@@ -9,11 +8,6 @@ import { EXIT } from '../exit-codes.ts';
 
 type Run = (ctx: CliContext) => Promise<number>;
 
-/** Must match where infra/stack-environment.ts points the sandbox providers. */
-export function sandboxStateDir(dataDir: string): string {
-  return join(dataDir, 'sandbox', 'state');
-}
-
 export function registerSandboxCommands(program: Command, run: (body: Run) => Promise<void>) {
   const sandbox = program.command('sandbox').description('the offline sandbox cloud');
   sandbox
@@ -21,7 +15,7 @@ export function registerSandboxCommands(program: Command, run: (body: Run) => Pr
     .description('the resources the sandbox holds for a property')
     .action((slug: string) =>
       run(async (ctx) => {
-        const resources = await listSandboxResources(sandboxStateDir(ctx.settings.dataDir), slug);
+        const resources = await listSandboxResources(ctx.settings.sandboxDir, slug);
         if (ctx.json) ctx.out(JSON.stringify(resources, null, 2));
         for (const r of ctx.json ? [] : resources) ctx.out(`${r.type}::${r.name}  ${r.id}`);
         return EXIT.ok;
@@ -43,7 +37,7 @@ export function registerSandboxCommands(program: Command, run: (body: Run) => Pr
           throw invalidInput((error as Error).message);
         }
         const changed = await changeSandboxResource(
-          sandboxStateDir(ctx.settings.dataDir),
+          ctx.settings.sandboxDir,
           slug,
           request.selector,
           request.set,

@@ -2,11 +2,13 @@
  * Scheduled drift checks and their notifications, wired in one call for the service's entry
  * point. Transports use the exported pieces (SchedulesApi, actions, Block Kit builders).
  */
+import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { ControlPlaneApi } from '../control-plane-api.ts';
 import type { Repository } from '../storage/repository.ts';
 import type { DriftNotifier } from './model.ts';
 import { DriftMonitor } from './monitor.ts';
+import { ReplicatedDriftTicks } from './replicated-ticks.ts';
 import { DriftScheduler, type DriftSchedulerOptions } from './scheduler.ts';
 import { createSchedulesApi, type SchedulesApi } from './schedules.ts';
 import { type PostMessage, parseSlackChannel, SlackDriftNotifier } from './slack.ts';
@@ -32,6 +34,8 @@ export interface DriftServiceOptions {
   /** The bot's `chat.postMessage`; without it no Slack notifications are sent. */
   postMessage?: PostMessage;
   scheduler?: Partial<Pick<DriftSchedulerOptions, 'maxJitterMs' | 'defaultSchedule' | 'clock'>>;
+  /** With replicas: the job engine's cron fires the schedules, once per tick for all. */
+  boss?: PgBoss;
 }
 
 export interface DriftService {
@@ -62,8 +66,15 @@ export async function startDriftService(options: DriftServiceOptions): Promise<D
     repo,
     logger,
     ...options.scheduler,
+    externalTicks: options.boss !== undefined,
   });
-  const schedules = createSchedulesApi({ repo, onChange: () => void scheduler.reload() });
+  const ticks = options.boss
+    ? await ReplicatedDriftTicks.start(options.boss, scheduler, logger)
+    : null;
+  const schedules = createSchedulesApi({
+    repo,
+    onChange: () => void (ticks ? ticks.sync() : scheduler.reload()),
+  });
   logger.info(
     { webhooks: targets.length, slack: Boolean(channel && options.postMessage) },
     'drift checks scheduled',
@@ -74,6 +85,7 @@ export async function startDriftService(options: DriftServiceOptions): Promise<D
     schedules,
     notifiers,
     async stop() {
+      await ticks?.stop();
       await scheduler.stop();
       await monitor.stop();
     },

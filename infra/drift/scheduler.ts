@@ -46,6 +46,11 @@ export interface DriftSchedulerOptions {
   defaultSchedule?: { cron: string; timezone: string } | null;
   /** Longest sleep before the timetable is read again (default 1 hour). */
   maxSleepMs?: number;
+  /**
+   * Someone else says when schedules are due (the job engine's cron, with replicas) and calls
+   * `fire`; the scheduler then keeps no timer of its own.
+   */
+  externalTicks?: boolean;
 }
 
 export interface SchedulerStats {
@@ -91,6 +96,27 @@ export class DriftScheduler {
     return { ...this.#stats };
   }
 
+  /** A tick decided elsewhere: dispatches the properties of these scopes as if they were due. */
+  fire(scopes: string[]): Promise<void> {
+    this.#arming = this.#arming.then(async () => {
+      if (this.#stopped) return;
+      try {
+        this.#stats.ticks += 1;
+        await this.#dispatch(new Set(scopes), await this.#timetable());
+      } catch (error) {
+        this.#logger.error({ err: error, scopes }, 'drift schedule tick failed');
+      }
+    });
+    return this.#arming;
+  }
+
+  /** The stored schedules and the fleet default, as the timer reads them. */
+  async timetable(): Promise<
+    Array<{ scope: string; cron: string; timezone: string; enabled: boolean }>
+  > {
+    return this.#rows();
+  }
+
   /** Re-reads the timetable now (after a schedule changed); earlier runs are not replayed. */
   reload(): Promise<void> {
     this.#arming = this.#arming.then(() => {
@@ -116,7 +142,7 @@ export class DriftScheduler {
   }
 
   async #arm(): Promise<void> {
-    if (this.#stopped) return;
+    if (this.#stopped || this.#options.externalTicks) return;
     this.#clock.clearTimeout(this.#timer);
     const timetable = await this.#timetable();
     const enabled = timetable.filter((entry) => entry.enabled);
@@ -239,9 +265,11 @@ export class DriftScheduler {
     void work.finally(() => this.#inflight.delete(work));
   }
 
-  async #timetable(): Promise<TimetableEntry[]> {
+  async #rows(): Promise<Array<Pick<Schedule, 'scope' | 'cron' | 'timezone' | 'enabled'>>> {
     const stored = await this.#options.repo.listSchedules();
-    const rows: Array<Pick<Schedule, 'scope' | 'cron' | 'timezone' | 'enabled'>> = [...stored];
+    const rows: Array<Pick<Schedule, 'scope' | 'cron' | 'timezone' | 'enabled'>> = stored.map(
+      ({ scope, cron, timezone, enabled }) => ({ scope, cron, timezone, enabled }),
+    );
     const fallback =
       this.#options.defaultSchedule === undefined
         ? DEFAULT_FLEET_SCHEDULE
@@ -249,6 +277,11 @@ export class DriftScheduler {
     if (fallback && !stored.some((s) => s.scope === FLEET_SCOPE)) {
       rows.push({ scope: FLEET_SCOPE, ...fallback, enabled: true });
     }
+    return rows;
+  }
+
+  async #timetable(): Promise<TimetableEntry[]> {
+    const rows = await this.#rows();
     const entries: TimetableEntry[] = [];
     for (const row of rows) {
       try {

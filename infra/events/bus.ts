@@ -1,10 +1,15 @@
-/** The in-process bus that carries operation progress to API streams and Slack updates. */
+/**
+ * The in-process bus that carries operation progress to API streams and Slack updates. With
+ * replicas, what is emitted here is also forwarded to the others, and what they forward is
+ * delivered here (see pg-relay.ts).
+ */
 import type { Logger } from 'pino';
 import type { ProgressEvent, ProgressListener } from './model.ts';
 
 export class ProgressBus {
   readonly #listeners = new Set<ProgressListener>();
   readonly #logger: Logger;
+  #forward: ((event: ProgressEvent) => void) | null = null;
 
   constructor(logger: Logger) {
     this.#logger = logger;
@@ -15,7 +20,19 @@ export class ProgressBus {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Sends every event emitted from now on to other replicas too. */
+  forwardTo(forward: (event: ProgressEvent) => void): void {
+    this.#forward = forward;
+  }
+
+  /** An event of this process: to local listeners and, with replicas, to the others. */
   emit(event: ProgressEvent): void {
+    this.deliver(event);
+    this.#forward?.(event);
+  }
+
+  /** An event to local listeners only (one that came from another replica). */
+  deliver(event: ProgressEvent): void {
     for (const listener of this.#listeners) {
       try {
         listener(event);

@@ -328,3 +328,20 @@ function placeholder(): StackSecrets {
     backupEncryptionKey: '',
   };
 }
+
+/**
+ * Recovery on its own, for a stack whose run died with another replica: unlock it and drop the
+ * pending operations, so the next run starts clean.
+ */
+export function createStackRecoverer(
+  deps: Pick<ExecutorDeps, 'repo' | 'stackEnvironment' | 'program' | 'logger'>,
+): (slug: string) => Promise<{ pendingCreates: string[] }> {
+  return async (slug) => {
+    const property = await deps.repo.getProperty(slug);
+    if (!property) return { pendingCreates: [] };
+    const logger = deps.logger.child({ property: slug, action: 'recover' });
+    const env = await deps.stackEnvironment(property);
+    const stack = await openStack(env, slug, deps.program(property.spec, placeholder()));
+    return recoverStack(stack, logger);
+  };
+}

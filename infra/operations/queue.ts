@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { NewOperation, Repository } from '../storage/repository.ts';
 import type { Operation, OperationStatus } from './model.ts';
+import { runOne } from './run-one.ts';
 
 /** What running an operation produced; the queue stores it. */
 export interface OperationOutcome {
@@ -154,33 +155,12 @@ export class OperationQueue {
   }
 
   async #execute(operation: Operation, controller: AbortController): Promise<void> {
-    const { repo, run, timeoutMs, logger } = this.#options;
-    const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)]);
     const recoverStack = this.#needsRecovery.has(operation.property);
-    let outcome: OperationOutcome;
-    try {
-      outcome = await run(operation, signal, { recoverStack });
-      if (recoverStack) this.#needsRecovery.delete(operation.property);
-    } catch (error) {
-      logger.error({ err: error, operation: operation.id }, 'operation crashed');
-      outcome = { status: 'failed', error: 'The operation failed unexpectedly; see the log.' };
-    }
-    if (signal.aborted && outcome.status === 'failed') {
-      const timedOut = !controller.signal.aborted;
-      outcome = {
-        ...outcome,
-        status: timedOut ? 'failed' : 'cancelled',
-        error: timedOut ? `Timed out after ${Math.round(timeoutMs / 1000)} s.` : 'Cancelled.',
-      };
-    }
-    const finished = await repo.updateOperation(operation.id, {
-      status: outcome.status,
-      finishedAt: new Date().toISOString(),
-      changeSet: outcome.changeSet ?? null,
-      outputs: outcome.outputs ?? null,
-      error: outcome.error ?? null,
-      fingerprint: outcome.fingerprint ?? null,
+    const { finished, threw } = await runOne(this.#options, operation, controller, {
+      recoverStack,
     });
+    // A run that threw may not have reached the recovery: keep the mark for the next one.
+    if (recoverStack && !threw) this.#needsRecovery.delete(operation.property);
     this.#options.onChange(finished);
   }
 }

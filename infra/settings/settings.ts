@@ -9,7 +9,7 @@
  * const settings = loadSettings(); // throws BLKSHP_CONFIG_INVALID, one line per bad variable
  */
 import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { BlkshpError, ERROR_CODES, type FieldIssue } from '../errors.ts';
@@ -46,8 +46,27 @@ export interface SlackSettings {
   apiUrl: string | null;
 }
 
+/** How this process takes part in a group of replicas (only with DATABASE_URL). */
+export interface ReplicaSettings {
+  /** Shown in logs and the job engine's instance list; defaults to host and pid. */
+  name: string;
+  /**
+   * A running operation's job sends a heartbeat this often (half of it, in fact); a replica
+   * silent for this long is presumed dead and its operation is recovered by another.
+   */
+  heartbeatSeconds: number;
+}
+
 export interface Settings {
   dataDir: string;
+  /**
+   * Where each stack's project and settings file (spec and encrypted secrets) live. Replicas
+   * must share it (a shared volume): the secrets in it are generated once per stack.
+   */
+  workspacesDir: string;
+  /** The offline sandbox cloud's resources; replicas share it the way they share a cloud. */
+  sandboxDir: string;
+  replica: ReplicaSettings;
   port: number;
   host: string;
   database: DatabaseSettings;
@@ -159,6 +178,15 @@ const text = optional(z.string());
 
 const environmentSchema = z.object({
   BLKSHP_DATA_DIR: text,
+  BLKSHP_WORKSPACES_DIR: text,
+  BLKSHP_SANDBOX_DIR: text,
+  BLKSHP_REPLICA_NAME: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores'),
+  ),
+  BLKSHP_JOB_HEARTBEAT_SECONDS: wholeNumber(10, 3600),
   XDG_DATA_HOME: text,
   BLKSHP_PORT: wholeNumber(1, 65_535),
   BLKSHP_HOST: optional(
@@ -306,6 +334,12 @@ function toSettings(vars: Environment): Settings {
 
   return {
     dataDir,
+    workspacesDir: resolve(vars.BLKSHP_WORKSPACES_DIR ?? join(dataDir, 'workspaces')),
+    sandboxDir: resolve(vars.BLKSHP_SANDBOX_DIR ?? join(dataDir, 'sandbox', 'state')),
+    replica: {
+      name: vars.BLKSHP_REPLICA_NAME ?? `${hostname()}-${process.pid}`,
+      heartbeatSeconds: vars.BLKSHP_JOB_HEARTBEAT_SECONDS ?? 30,
+    },
     port: vars.BLKSHP_PORT ?? 8080,
     host: vars.BLKSHP_HOST ?? '127.0.0.1',
     database:
