@@ -1,0 +1,119 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReplicatedDriftTicks } from '../../../infra/drift/replicated-ticks.ts';
+import { DriftScheduler } from '../../../infra/drift/scheduler.ts';
+import { createSchedulesApi } from '../../../infra/drift/schedules.ts';
+import { QUEUES } from '../../../infra/jobs/job-engine.ts';
+import { type Replication, startReplication } from '../../../infra/jobs/replication.ts';
+import { PostgresRepository } from '../../../infra/storage/postgres.ts';
+import { FakeDriftQueue } from '../../support/fake-drift-queue.ts';
+import { type PostgresCluster, startPostgres } from '../../support/postgres.ts';
+
+const logger = pino({ level: 'silent' });
+let cluster: PostgresCluster;
+
+beforeAll(async () => {
+  cluster = await startPostgres();
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+interface TickReplica {
+  replication: Replication;
+  repo: PostgresRepository;
+  scheduler: DriftScheduler;
+  ticks: ReplicatedDriftTicks;
+  close(): Promise<void>;
+}
+
+async function startTickReplica(url: string, name: string, queue: FakeDriftQueue) {
+  const repo = await PostgresRepository.open(url);
+  await repo.migrate();
+  const replication = await startReplication({
+    url,
+    replicaName: name,
+    heartbeatSeconds: 10,
+    maxEngineRuns: 1,
+    logger,
+    cronMonitorIntervalSeconds: 1,
+  });
+  const scheduler = await DriftScheduler.start({
+    controlPlane: queue,
+    repo,
+    logger,
+    maxJitterMs: 0,
+    defaultSchedule: { cron: '* * * * *', timezone: 'UTC' },
+    externalTicks: true,
+  });
+  const ticks = await ReplicatedDriftTicks.start(replication.boss, scheduler, logger);
+  return {
+    replication,
+    repo,
+    scheduler,
+    ticks,
+    async close() {
+      await ticks.stop();
+      await scheduler.stop();
+      await replication.close();
+      await repo.close();
+    },
+  } satisfies TickReplica;
+}
+
+describe('drift schedules shared by two replicas', () => {
+  it('a fleet sweep fires once per tick, whichever replica takes it', async () => {
+    const url = await cluster.createDatabase();
+    const queue = new FakeDriftQueue(['alpha', 'beta', 'gamma'], { maxConcurrent: 3, checkMs: 10 });
+    const a = await startTickReplica(url, 'ticks-a', queue);
+    const b = await startTickReplica(url, 'ticks-b', queue);
+    try {
+      // The first minute boundary, plus pg-boss's cron and worker passes.
+      const deadline = Date.now() + 80_000;
+      while (queue.driftCalls.length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      // Let a duplicate, if there were one, arrive.
+      await new Promise((resolve) => setTimeout(resolve, 8_000));
+      await Promise.all([a.scheduler.idle(), b.scheduler.idle()]);
+      expect(queue.driftCalls.map((c) => c.slug).sort()).toEqual(['alpha', 'beta', 'gamma']);
+      expect(a.scheduler.stats().ticks + b.scheduler.stats().ticks).toBe(1);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('a schedule stored on one replica becomes a job-engine schedule for all', async () => {
+    const url = await cluster.createDatabase();
+    const queue = new FakeDriftQueue(['alpha'], { maxConcurrent: 1, checkMs: 10 });
+    const a = await startTickReplica(url, 'sync-a', queue);
+    try {
+      const now = new Date().toISOString();
+      const spec = { slug: 'alpha' } as never;
+      await a.repo.insertProperty({
+        slug: 'alpha',
+        spec,
+        sandbox: true,
+        createdAt: now,
+        updatedAt: now,
+        outputs: null,
+      });
+      const api = createSchedulesApi({ repo: a.repo, onChange: () => void a.ticks.sync() });
+      await api.upsert('alpha', '0 3 * * *', 'Europe/Lisbon');
+      await a.ticks.sync();
+      const stored = await a.replication.boss.getSchedules(QUEUES.driftTick);
+      expect(stored.map((s) => [s.key, s.cron, s.timezone]).sort()).toEqual([
+        ['fleet', '* * * * *', 'UTC'],
+        ['property/alpha', '0 3 * * *', 'Europe/Lisbon'],
+      ]);
+      await api.remove('alpha');
+      await a.ticks.sync();
+      const after = await a.replication.boss.getSchedules(QUEUES.driftTick);
+      expect(after.map((s) => s.key)).toEqual(['fleet']);
+    } finally {
+      await a.close();
+    }
+  });
+});
