@@ -180,8 +180,9 @@ export class ReplicatedOperationQueue implements OperationDispatcher {
       () => undefined,
     );
     try {
-      const { finished } = await work;
-      this.#options.onChange(finished);
+      const { finished, stored } = await work;
+      // A dropped outcome's row belongs to whoever interrupted it; it announced the change.
+      if (stored) this.#options.onChange(finished);
     } finally {
       this.#running.delete(operation.id);
     }
@@ -197,11 +198,12 @@ export class ReplicatedOperationQueue implements OperationDispatcher {
   ): Promise<{ interrupted: Operation[]; recovered: boolean }> {
     const { repo } = this.#options;
     const orphans = await repo.listOperations({ property, status: 'running' });
+    if (orphans.length === 0) return { interrupted: [], recovered: true };
+    // Recover first, so that a row reads interrupted only with its final message.
+    const recovery = await this.#recover(property);
     const interrupted: Operation[] = [];
-    let recovery: { pendingCreates: string[] } | null | undefined;
     for (const orphan of orphans) {
       if (!(await repo.transitionOperation(orphan.id, 'running', 'interrupted'))) continue;
-      if (recovery === undefined) recovery = await this.#recover(property);
       const updated = await repo.updateOperation(orphan.id, {
         finishedAt: new Date().toISOString(),
         error: interruptedMessage(recovery?.pendingCreates ?? []),

@@ -18,7 +18,7 @@ export interface RunOneDeps {
 /**
  * Runs `operation` until it ends, is cancelled through `controller`, times out, or `extraSignal`
  * fires (the job engine's own abort). Returns the stored, finished row, and whether the run threw
- * (then it may not have got as far as recovering the stack).
+ * (then it may not have got as far as recovering the stack), and whether the outcome was stored.
  */
 export async function runOne(
   deps: RunOneDeps,
@@ -33,7 +33,7 @@ export async function runOne(
      */
     onlyIfRunning?: boolean;
   },
-): Promise<{ finished: Operation; threw: boolean }> {
+): Promise<{ finished: Operation; threw: boolean; stored: boolean }> {
   const { repo, run, timeoutMs, logger } = deps;
   const signals = [controller.signal, AbortSignal.timeout(timeoutMs)];
   if (options.extraSignal) signals.push(options.extraSignal);
@@ -59,7 +59,7 @@ export async function runOne(
     if (!(await repo.transitionOperation(operation.id, 'running', outcome.status))) {
       logger.warn({ operation: operation.id }, 'outcome dropped: another replica ended this run');
       const current = await repo.getOperation(operation.id);
-      return { finished: current ?? operation, threw };
+      return { finished: current ?? operation, threw, stored: false };
     }
   }
   const finished = await repo.updateOperation(operation.id, {
@@ -70,5 +70,5 @@ export async function runOne(
     error: outcome.error ?? null,
     fingerprint: outcome.fingerprint ?? null,
   });
-  return { finished, threw };
+  return { finished, threw, stored: true };
 }
