@@ -23,7 +23,8 @@ export function createCliContext(options: { json: boolean }): CliContext {
     actor: { id: `cli:${safeUser()}`, channel: 'cli' },
     json: options.json,
     service() {
-      opened ??= openService(settings);
+      // With replicas the command line queues and follows; the service replicas do the work.
+      opened ??= openService(settings, undefined, { takeWork: false });
       return opened;
     },
     out(...lines) {

@@ -66,6 +66,8 @@ export interface ControlPlaneOptions {
   dirs?: EngineDirs;
   /** With DATABASE_URL: the queue and progress events are shared with the other replicas. */
   replication?: Replication;
+  /** With replicas: false queues and follows work without running any (the command line). */
+  takeWork?: boolean;
 }
 
 export class ControlPlane implements ControlPlaneApi {
@@ -122,6 +124,7 @@ export class ControlPlane implements ControlPlaneApi {
         lockPool: replication.lockPool,
         heartbeatSeconds: replication.heartbeatSeconds,
         recoverStack: createStackRecoverer(executorDeps),
+        takeWork: options.takeWork !== false,
         broadcastCancel: (operationId) =>
           replication.relay.publish({ kind: 'cancel', operationId }),
       });

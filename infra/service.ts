@@ -38,11 +38,24 @@ export interface Service {
  * Opens the service. The control plane (and its queue) needs the data directory's lock: a second
  * process on the same directory while a service runs gets a clear error instead of a shared queue.
  */
+export interface OpenServiceOptions {
+  /**
+   * With replicas, whether this process runs operations. The command line does not: it queues
+   * work for the service replicas and follows it, and may exit at any time.
+   */
+  takeWork?: boolean;
+}
+
 export async function openService(
   settings: Settings,
   logger = createLogger(settings),
+  options: OpenServiceOptions = {},
 ): Promise<Service> {
   await mkdir(settings.dataDir, { recursive: true, mode: 0o700 });
+  const replicated = settings.database.kind === 'postgres';
+  const takeWork = !replicated || options.takeWork !== false;
+  // A process that takes no work shares nothing local with a running service.
+  if (!takeWork) return openWithoutLock(settings, logger, async () => {});
   const locked = await acquireDataDirLock(settings.dataDir);
   if (!locked.acquired) {
     throw new BlkshpError(
@@ -52,6 +65,15 @@ export async function openService(
     );
   }
   const lock: ProcessLock = locked.lock;
+  return openWithoutLock(settings, logger, () => lock.release(), true);
+}
+
+async function openWithoutLock(
+  settings: Settings,
+  logger: Logger,
+  releaseLock: () => Promise<void>,
+  takeWork = false,
+): Promise<Service> {
   let repo: Repository | undefined;
   let replication: Replication | undefined;
   try {
@@ -76,6 +98,7 @@ export async function openService(
         sandboxDir: settings.sandboxDir,
       },
       ...(replication ? { replication } : {}),
+      takeWork,
       engine: {
         engine: getEngine,
         backendUrl: settings.backendUrl,
@@ -100,13 +123,13 @@ export async function openService(
         await controlPlane.close();
         await openedReplication?.close();
         await openedRepo.close();
-        await lock.release();
+        await releaseLock();
       },
     };
   } catch (error) {
     await replication?.close().catch(() => undefined);
     await repo?.close();
-    await lock.release();
+    await releaseLock();
     throw error;
   }
 }

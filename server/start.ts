@@ -11,6 +11,7 @@ import type { Mount, ReadinessReport } from '../api/deps.ts';
 import { startHttpServer } from '../api/server.ts';
 import { demoPropertyInput } from '../infra/demo.ts';
 import { startDriftService } from '../infra/drift/index.ts';
+import { QUEUES } from '../infra/jobs/job-engine.ts';
 import { getEngine } from '../infra/pulumi/engine.ts';
 import { openService, type Service } from '../infra/service.ts';
 import { CLOUDS, isSandboxed, type Settings } from '../infra/settings/settings.ts';
@@ -96,6 +97,19 @@ async function readiness(service: Service): Promise<ReadinessReport> {
     report.engine = { ok: true, detail: `pulumi ${engine.version}` };
   } catch {
     report.engine = { ok: false, detail: 'the Pulumi engine is unavailable' };
+  }
+  if (service.replication) {
+    try {
+      const queue = await service.replication.boss.getQueue(QUEUES.operations);
+      const instances = await service.replication.boss.getInstances();
+      const live = instances.filter((i) => i.live).length;
+      report.jobEngine = {
+        ok: queue !== null,
+        detail: `replica ${service.replication.replicaName}; ${live} live replica(s)`,
+      };
+    } catch (error) {
+      report.jobEngine = { ok: false, detail: (error as Error).message };
+    }
   }
   const backend = service.settings.backendUrl;
   if (backend.startsWith('file://')) {

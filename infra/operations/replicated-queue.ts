@@ -34,6 +34,8 @@ export interface ReplicatedQueueOptions {
   recoverStack: (property: string) => Promise<{ pendingCreates: string[] }>;
   /** Asks every replica to stop this operation if it runs it (the relay's cancel message). */
   broadcastCancel: (operationId: string) => Promise<void>;
+  /** False: only queue and cancel (a command-line process); the service replicas run the work. */
+  takeWork?: boolean;
   /** Engine runs at once on this replica. */
   maxConcurrent: number;
   timeoutMs: number;
@@ -73,6 +75,7 @@ export class ReplicatedOperationQueue implements OperationDispatcher {
       retryDelay: 5,
       notify: true,
     });
+    if (this.#options.takeWork === false) return [];
     const interrupted = await this.#reapOrphans();
     // A job lost between the row's insert and the send (a crash there) is sent again; the
     // operation's id is the job's id, so a job that exists is not duplicated.

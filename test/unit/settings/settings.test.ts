@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BlkshpError } from '../../../infra/errors.ts';
@@ -21,6 +21,9 @@ describe('loadSettings', () => {
 
     expect(settings).toEqual({
       dataDir,
+      workspacesDir: join(dataDir, 'workspaces'),
+      sandboxDir: join(dataDir, 'sandbox', 'state'),
+      replica: { name: `${hostname()}-${process.pid}`, heartbeatSeconds: 30 },
       port: 8080,
       host: '127.0.0.1',
       database: { kind: 'sqlite', file: join(dataDir, 'blkshp.sqlite') },
@@ -42,6 +45,26 @@ describe('loadSettings', () => {
     expect(
       loadSettings({ XDG_DATA_HOME: '/var/lib/xdg', BLKSHP_DATA_DIR: '/srv/blkshp' }).dataDir,
     ).toBe('/srv/blkshp');
+  });
+
+  it('reads the replica settings: shared directories, name and heartbeat', () => {
+    const settings = loadSettings({
+      BLKSHP_WORKSPACES_DIR: '/mnt/shared/workspaces',
+      BLKSHP_SANDBOX_DIR: '/mnt/shared/sandbox',
+      BLKSHP_REPLICA_NAME: 'blkshp-1',
+      BLKSHP_JOB_HEARTBEAT_SECONDS: '15',
+    });
+    expect(settings.workspacesDir).toBe('/mnt/shared/workspaces');
+    expect(settings.sandboxDir).toBe('/mnt/shared/sandbox');
+    expect(settings.replica).toEqual({ name: 'blkshp-1', heartbeatSeconds: 15 });
+  });
+
+  it('refuses a heartbeat under the job engine minimum and a replica name with spaces', () => {
+    const error = failure({ BLKSHP_JOB_HEARTBEAT_SECONDS: '5', BLKSHP_REPLICA_NAME: 'two words' });
+    expect(error.message).toContain(
+      'BLKSHP_JOB_HEARTBEAT_SECONDS: must be a whole number from 10 to 3600',
+    );
+    expect(error.message).toContain('BLKSHP_REPLICA_NAME: must be 1 to 64 letters');
   });
 
   it('reads the production settings', () => {
