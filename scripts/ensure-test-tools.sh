@@ -11,6 +11,8 @@ command -v cloud-init >/dev/null 2>&1 || missing+=(cloud-init)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 # The dashboard tests load the pages in headless Chromium through playwright-core.
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# The systemd unit in deploy/ is checked with systemd-analyze.
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""

@@ -225,6 +225,9 @@ const environmentSchema = z.object({
 
 type Environment = z.output<typeof environmentSchema>;
 
+/** Every variable `loadSettings` reads (the deploy files are checked against this list). */
+export const SETTING_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
+
 /**
  * Reads and validates the configuration. Throws a BlkshpError (BLKSHP_CONFIG_INVALID) whose
  * message has one line per bad variable; secret values are never echoed.
