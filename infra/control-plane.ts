@@ -387,7 +387,22 @@ export class ControlPlane implements ControlPlaneApi {
       if (!current) throw notFound(`Operation ${operationId}`);
       return current;
     }
-    return finished;
+    if (!this.#options.replication) return finished;
+    // With replicas the finish may come over the relay, which is not durable: read the row too.
+    const poll = setInterval(() => {
+      void this.#repo
+        .getOperation(operationId)
+        .then((row) => {
+          if (row && isFinished(row.status)) resolveFinished(row);
+        })
+        .catch(() => {});
+    }, RELAY_FALLBACK_POLL_MS);
+    try {
+      return await finished;
+    } finally {
+      clearInterval(poll);
+      this.#dropWaiter(operationId, resolveFinished);
+    }
   }
 
   #dropWaiter(operationId: string, waiter: (operation: Operation) => void): void {
@@ -477,6 +492,8 @@ export class ControlPlane implements ControlPlaneApi {
     return toRecord(stored, last, drift);
   }
 }
+
+const RELAY_FALLBACK_POLL_MS = 5000;
 
 const LAST_DRIFT_QUERY = {
   kind: 'drift-check',

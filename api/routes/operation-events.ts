@@ -40,6 +40,21 @@ export function operationEventStream(c: Context<ApiEnv>, options: EventStreamOpt
     });
     const keepAlive = setInterval(() => {
       stream.write(': keep-alive\n\n').catch(() => {});
+      // A finish announced while this replica's relay was reconnecting would be missed; the
+      // stored row is the fallback.
+      void controlPlane
+        .getOperation(id)
+        .then((operation) => {
+          if (!operation || !isFinished(operation.status)) return;
+          pending.push({
+            type: 'finished',
+            operationId: id,
+            property: operation.property,
+            operation,
+          });
+          wake?.();
+        })
+        .catch(() => {});
     }, keepAliveMs);
     let seq = 0;
     const send = (event: string, data: unknown) =>

@@ -129,10 +129,11 @@ export class ReplicatedOperationQueue implements OperationDispatcher {
   }
 
   async close(): Promise<void> {
+    // Stop fetching first, so nothing new starts while the running work is stopped.
+    await this.#options.boss.offWork(QUEUES.operations, { wait: false }).catch(() => undefined);
     this.#closing.abort();
     for (const entry of this.#running.values()) entry.controller.abort(new Error('shutdown'));
     await Promise.allSettled([...this.#running.values()].map((e) => e.done));
-    await this.#options.boss.offWork(QUEUES.operations, { wait: false }).catch(() => undefined);
   }
 
   async #send(operation: Operation): Promise<void> {

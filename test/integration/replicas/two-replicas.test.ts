@@ -2,11 +2,8 @@
  * Two real service processes on one Postgres and one S3-compatible store, driven through their
  * REST APIs; one is killed (SIGKILL, whole process group) in the middle of an apply.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getEngine } from '../../../infra/pulumi/engine.ts';
@@ -15,17 +12,15 @@ import { PostgresRepository } from '../../../infra/storage/postgres.ts';
 import { createToken } from '../../../infra/tokens/index.ts';
 import { type PostgresCluster, startPostgres } from '../../support/postgres.ts';
 import { testPropertyInput } from '../../support/properties.ts';
+import {
+  type ReplicaProcess,
+  replicaApi,
+  startReplicaProcess,
+} from '../../support/replica-process.ts';
 import { startLocalS3 } from '../../support/s3-server.ts';
 import { withTempDir } from '../../support/temp-dir.ts';
 
-const repoRoot = resolve(import.meta.dirname, '../../..');
 const PASSPHRASE = 'two replicas share this passphrase';
-
-interface Replica {
-  name: string;
-  url: string;
-  child: ChildProcess;
-}
 
 let cluster: PostgresCluster;
 
@@ -36,17 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.stop();
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function waitUntil(check: () => Promise<boolean>, what: string, ms = 240_000) {
   const deadline = Date.now() + ms;
@@ -64,182 +48,140 @@ describe('two replicas on one Postgres and one object store', () => {
 });
 
 async function scenario(dir: string): Promise<void> {
-  {
-    const databaseUrl = await cluster.createDatabase();
-    const s3 = await startLocalS3(join(dir, 's3'));
-    const shared = {
-      workspaces: join(dir, 'shared', 'workspaces'),
-      sandbox: join(dir, 'shared', 'sandbox'),
-    };
-    await mkdir(shared.workspaces, { recursive: true });
+  const databaseUrl = await cluster.createDatabase();
+  const s3 = await startLocalS3(join(dir, 's3'));
+  const shared = {
+    workspaces: join(dir, 'shared', 'workspaces'),
+    sandbox: join(dir, 'shared', 'sandbox'),
+  };
+  await mkdir(shared.workspaces, { recursive: true });
 
-    const repo = await PostgresRepository.open(databaseUrl);
-    await repo.migrate();
-    const token = (await createToken(repo, 'replica-test', ['apply'])).secret;
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const repo = await PostgresRepository.open(databaseUrl);
+  await repo.migrate();
+  const token = (await createToken(repo, 'replica-test', ['apply'])).secret;
 
-    const replicas: Replica[] = [];
-    async function startReplica(name: string): Promise<Replica> {
-      const port = await freePort();
-      const log = createWriteStream(join(dir, `${name}.log`));
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(repoRoot, 'cli/main.ts'), 'serve'],
+  const sharedSettings = {
+    databaseUrl,
+    backendUrl: s3.backendUrl,
+    backendEnv: s3.env,
+    passphrase: PASSPHRASE,
+    workspacesDir: shared.workspaces,
+    sandboxDir: shared.sandbox,
+  };
+  const replicas: ReplicaProcess[] = [];
+  const startReplica = async (name: string) => {
+    const replica = await startReplicaProcess(dir, name, sharedSettings);
+    replicas.push(replica);
+    return replica;
+  };
+  const api = replicaApi(token);
+  const settled = async (ids: string[]) => {
+    const rows = await Promise.all(ids.map((id) => repo.getOperation(id)));
+    return rows.every((o) => o && !['queued', 'running'].includes(o.status));
+  };
+
+  try {
+    const [a, b] = [await startReplica('replica-a'), await startReplica('replica-b')];
+    if (!a || !b) throw new Error('replicas did not start');
+
+    // 10 properties, added through both replicas: 10 previews.
+    const slugs = Array.from({ length: 10 }, (_, i) => `twin-${i}`);
+    const previews: string[] = [];
+    for (const [i, slug] of slugs.entries()) {
+      const created = await api(i % 2 === 0 ? a : b, '/v1/properties', testPropertyInput(slug));
+      expect(created.status).toBe(202);
+      previews.push(created.body.operationId as string);
+    }
+
+    // Progress reaches every replica's streams, whichever replica runs the operation.
+    const [streamA, streamB] = await Promise.all(
+      [a, b].map((r) => readEvents(`${r.url}/v1/operations/${previews[9]}/events`, token)),
+    );
+    expect(streamA).toContain('finished');
+    expect(streamB).toContain('finished');
+
+    await waitUntil(() => settled(previews), 'the previews');
+    for (const id of previews) expect((await repo.getOperation(id))?.status).toBe('succeeded');
+
+    // 10 applies, approved through both replicas.
+    const auditBeforeApplies = await repo.queryAudit({ limit: 10_000 });
+    const applies: string[] = [];
+    for (const [i, id] of previews.entries()) {
+      const applied = await api(i % 2 === 0 ? b : a, `/v1/operations/${id}/apply`, {});
+      expect(applied.status).toBe(202);
+      applies.push(applied.body.operationId as string);
+    }
+
+    // Kill replica a while it is creating resources for one of the applies.
+    const victim = await waitForApplyOn(databaseUrl, repo, 'replica-a', shared.sandbox);
+    await a.kill();
+
+    await waitUntil(() => settled(applies), 'every apply to end');
+    const operations = await repo.listOperations({});
+    expect(operations).toHaveLength(20);
+    const byStatus = Map.groupBy(operations, (o) => o.status);
+    // Every operation finished, or was marked interrupted, the killed one among them.
+    expect([...byStatus.keys()].every((s) => s === 'succeeded' || s === 'interrupted')).toBe(true);
+    const interrupted = byStatus.get('interrupted') ?? [];
+    expect(interrupted.map((o) => o.property)).toContain(victim);
+    for (const o of interrupted) {
+      expect(o.kind).toBe('apply');
+      expect(o.error).toMatch(/replica running this operation stopped/);
+    }
+
+    // No two operations overlapped on one stack.
+    for (const slug of slugs) {
+      const runs = operations
+        .filter((o) => o.property === slug)
+        .sort((x, y) => String(x.startedAt).localeCompare(String(y.startedAt)));
+      for (let i = 1; i < runs.length; i += 1) {
+        expect(String(runs[i]?.startedAt) >= String(runs[i - 1]?.finishedAt)).toBe(true);
+      }
+    }
+
+    // None ran twice: the engine recorded at most one update per stack in the shared state.
+    const engine = await getEngine();
+    for (const slug of slugs) {
+      const stack = await openStack(
         {
-          cwd: repoRoot,
-          detached: true,
-          stdio: ['ignore', 'pipe', 'pipe'],
-          env: {
-            ...process.env,
-            ...s3.env,
-            DATABASE_URL: databaseUrl,
-            PULUMI_BACKEND_URL: s3.backendUrl,
-            PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-            BLKSHP_DATA_DIR: join(dir, name),
-            BLKSHP_WORKSPACES_DIR: shared.workspaces,
-            BLKSHP_SANDBOX_DIR: shared.sandbox,
-            BLKSHP_REPLICA_NAME: name,
-            BLKSHP_PORT: String(port),
-            BLKSHP_CLOUD_MODE: 'sandbox',
-            BLKSHP_MAX_ENGINE_RUNS: '2',
-            BLKSHP_JOB_HEARTBEAT_SECONDS: '10',
-            BLKSHP_LOG_LEVEL: 'info',
-          },
+          engine,
+          workspacesDir: join(dir, 'inspect'),
+          backendUrl: s3.backendUrl,
+          extraEnv: { ...s3.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
         },
+        slug,
+        async () => {},
       );
-      child.stdout?.pipe(log);
-      child.stderr?.pipe(log);
-      const url = `http://127.0.0.1:${port}`;
-      await waitUntil(async () => (await fetch(`${url}/healthz`)).ok, `${name} to serve`, 60_000);
-      const replica = { name, url, child };
-      replicas.push(replica);
-      return replica;
+      const updates = (await stack.history()).filter((h) => h.kind === 'update');
+      const apply = operations.find((o) => o.property === slug && o.kind === 'apply');
+      if (apply?.status === 'succeeded')
+        expect(updates.map((u) => u.result)).toEqual(['succeeded']);
+      else expect(updates.length).toBeLessThanOrEqual(1);
     }
 
-    const api = async (replica: Replica, path: string, body?: unknown) => {
-      const response = await fetch(`${replica.url}${path}`, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-    };
-    const settled = async (ids: string[]) => {
-      const rows = await Promise.all(ids.map((id) => repo.getOperation(id)));
-      return rows.every((o) => o && !['queued', 'running'].includes(o.status));
-    };
-
-    try {
-      const [a, b] = [await startReplica('replica-a'), await startReplica('replica-b')];
-      if (!a || !b) throw new Error('replicas did not start');
-
-      // 10 properties, added through both replicas: 10 previews.
-      const slugs = Array.from({ length: 10 }, (_, i) => `twin-${i}`);
-      const previews: string[] = [];
-      for (const [i, slug] of slugs.entries()) {
-        const created = await api(i % 2 === 0 ? a : b, '/v1/properties', testPropertyInput(slug));
-        expect(created.status).toBe(202);
-        previews.push(created.body.operationId as string);
-      }
-
-      // Progress reaches every replica's streams, whichever replica runs the operation.
-      const [streamA, streamB] = await Promise.all(
-        [a, b].map((r) => readEvents(`${r.url}/v1/operations/${previews[9]}/events`, token)),
-      );
-      expect(streamA).toContain('finished');
-      expect(streamB).toContain('finished');
-
-      await waitUntil(() => settled(previews), 'the previews');
-      for (const id of previews) expect((await repo.getOperation(id))?.status).toBe('succeeded');
-
-      // 10 applies, approved through both replicas.
-      const auditBeforeApplies = await repo.queryAudit({ limit: 10_000 });
-      const applies: string[] = [];
-      for (const [i, id] of previews.entries()) {
-        const applied = await api(i % 2 === 0 ? b : a, `/v1/operations/${id}/apply`, {});
-        expect(applied.status).toBe(202);
-        applies.push(applied.body.operationId as string);
-      }
-
-      // Kill replica a while it is creating resources for one of the applies.
-      const victim = await waitForApplyOn(databaseUrl, repo, 'replica-a', shared.sandbox);
-      process.kill(-(a.child.pid as number), 'SIGKILL');
-      await new Promise((r) => a.child.once('exit', r));
-
-      await waitUntil(() => settled(applies), 'every apply to end');
-      const operations = await repo.listOperations({});
-      expect(operations).toHaveLength(20);
-      const byStatus = Map.groupBy(operations, (o) => o.status);
-      // Every operation finished, or was marked interrupted, the killed one among them.
-      expect([...byStatus.keys()].every((s) => s === 'succeeded' || s === 'interrupted')).toBe(
-        true,
-      );
-      const interrupted = byStatus.get('interrupted') ?? [];
-      expect(interrupted.map((o) => o.property)).toContain(victim);
-      for (const o of interrupted) {
-        expect(o.kind).toBe('apply');
-        expect(o.error).toMatch(/replica running this operation stopped/);
-      }
-
-      // No two operations overlapped on one stack.
-      for (const slug of slugs) {
-        const runs = operations
-          .filter((o) => o.property === slug)
-          .sort((x, y) => String(x.startedAt).localeCompare(String(y.startedAt)));
-        for (let i = 1; i < runs.length; i += 1) {
-          expect(String(runs[i]?.startedAt) >= String(runs[i - 1]?.finishedAt)).toBe(true);
-        }
-      }
-
-      // None ran twice: the engine recorded at most one update per stack in the shared state.
-      const engine = await getEngine();
-      for (const slug of slugs) {
-        const stack = await openStack(
-          {
-            engine,
-            workspacesDir: join(dir, 'inspect'),
-            backendUrl: s3.backendUrl,
-            extraEnv: { ...s3.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
-          },
-          slug,
-          async () => {},
-        );
-        const updates = (await stack.history()).filter((h) => h.kind === 'update');
-        const apply = operations.find((o) => o.property === slug && o.kind === 'apply');
-        if (apply?.status === 'succeeded')
-          expect(updates.map((u) => u.result)).toEqual(['succeeded']);
-        else expect(updates.length).toBeLessThanOrEqual(1);
-      }
-
-      // The audit lost nothing: what was there stays, and each operation has one queued and one
-      // finished record.
-      const audit = await repo.queryAudit({ limit: 10_000 });
-      const ids = new Set(audit.map((r) => r.id));
-      for (const record of auditBeforeApplies) expect(ids.has(record.id)).toBe(true);
-      for (const o of operations) {
-        const mine = audit.filter((r) => r.operationId === o.id);
-        expect(mine.filter((r) => r.result === 'queued')).toHaveLength(1);
-        expect(mine.filter((r) => r.action === `${o.kind}.finished`)).toHaveLength(1);
-      }
-
-      // The interrupted stack was recovered: the surviving replica previews it cleanly.
-      const again = await api(b, `/v1/properties/${victim}/preview`, {});
-      expect(again.status).toBe(202);
-      const fresh = again.body.operationId as string;
-      await waitUntil(() => settled([fresh]), 'a preview of the recovered stack');
-      const recovered = await repo.getOperation(fresh);
-      expect(recovered?.error).toBeNull();
-      expect(recovered?.status).toBe('succeeded');
-    } finally {
-      for (const replica of replicas) {
-        if (replica.child.exitCode === null && replica.child.signalCode === null) {
-          replica.child.kill('SIGTERM');
-          await new Promise((r) => replica.child.once('exit', r));
-        }
-      }
-      await repo.close();
-      await s3.stop();
+    // The audit lost nothing: what was there stays, and each operation has one queued and one
+    // finished record.
+    const audit = await repo.queryAudit({ limit: 10_000 });
+    const ids = new Set(audit.map((r) => r.id));
+    for (const record of auditBeforeApplies) expect(ids.has(record.id)).toBe(true);
+    for (const o of operations) {
+      const mine = audit.filter((r) => r.operationId === o.id);
+      expect(mine.filter((r) => r.result === 'queued')).toHaveLength(1);
+      expect(mine.filter((r) => r.action === `${o.kind}.finished`)).toHaveLength(1);
     }
+
+    // The interrupted stack was recovered: the surviving replica previews it cleanly.
+    const again = await api(b, `/v1/properties/${victim}/preview`, {});
+    expect(again.status).toBe(202);
+    const fresh = again.body.operationId as string;
+    await waitUntil(() => settled([fresh]), 'a preview of the recovered stack');
+    const recovered = await repo.getOperation(fresh);
+    expect(recovered?.error).toBeNull();
+    expect(recovered?.status).toBe('succeeded');
+  } finally {
+    for (const replica of replicas) await replica.stop();
+    await repo.close();
+    await s3.stop();
   }
 }
 
