@@ -1,7 +1,8 @@
 /**
  * Replica benchmark (not a test): the same work through one replica and through two, side by
  * side in one run, on one Postgres and one shared `file://` state directory. Each replica is a
- * `blkshp serve` process allowed 2 engine runs.
+ * `blkshp serve` process; rows: 1 replica x 2 engine runs, 2 x 1 (the same engine runs in total:
+ * what distribution costs), 2 x 2 (twice the engine runs: what it buys on this machine).
  *
  * 1. Queued previews: N properties added through the REST API (round-robin over the replicas),
  *    each queueing a preview; timed from the first request until every preview has ended.
@@ -12,7 +13,7 @@
  *   node bench/replicas.ts [properties=12]
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PostgresRepository } from '../infra/storage/postgres.ts';
 import { createToken } from '../infra/tokens/index.ts';
@@ -28,6 +29,7 @@ const count = Number(process.argv[2] ?? 12);
 
 interface Row {
   replicas: number;
+  engineRuns: number;
   previewSeconds: number;
   previewsPerMinute: number;
   sweepSeconds: number;
@@ -45,7 +47,11 @@ async function waitForAll(repo: PostgresRepository, ids: string[]): Promise<numb
   }
 }
 
-async function scenario(cluster: PostgresCluster, replicaCount: number): Promise<Row> {
+async function scenario(
+  cluster: PostgresCluster,
+  replicaCount: number,
+  engineRuns: number,
+): Promise<Row> {
   const dir = await mkdtemp(join(tmpdir(), `blkshp-bench-replicas-${replicaCount}-`));
   const databaseUrl = await cluster.createDatabase();
   const shared = {
@@ -54,6 +60,7 @@ async function scenario(cluster: PostgresCluster, replicaCount: number): Promise
     passphrase: 'bench',
     workspacesDir: join(dir, 'shared', 'workspaces'),
     sandboxDir: join(dir, 'shared', 'sandbox'),
+    maxEngineRuns: engineRuns,
   };
   await mkdir(join(dir, 'shared', 'state'), { recursive: true });
   const repo = await PostgresRepository.open(databaseUrl);
@@ -93,6 +100,7 @@ async function scenario(cluster: PostgresCluster, replicaCount: number): Promise
     const sweepSeconds = (performance.now() - sweepStart) / 1000;
     return {
       replicas: replicaCount,
+      engineRuns,
       previewSeconds,
       previewsPerMinute: (count / previewSeconds) * 60,
       sweepSeconds,
@@ -109,11 +117,19 @@ async function scenario(cluster: PostgresCluster, replicaCount: number): Promise
 const cluster = await startPostgres();
 try {
   const rows: Row[] = [];
-  for (const replicas of [1, 2]) rows.push(await scenario(cluster, replicas));
-  console.log(`${count} properties; each replica allows 2 engine runs; 2 CPU cores here`);
+  // One replica, then two with the same engine runs in total, then two with twice as many.
+  for (const [replicas, runs] of [
+    [1, 2],
+    [2, 1],
+    [2, 2],
+  ] as const) {
+    rows.push(await scenario(cluster, replicas, runs));
+  }
+  console.log(`${count} properties, ${availableParallelism()} CPU cores`);
   console.table(
     rows.map((r) => ({
       replicas: r.replicas,
+      'engine runs each': r.engineRuns,
       'previews (s)': r.previewSeconds.toFixed(1),
       'previews/min': r.previewsPerMinute.toFixed(1),
       'drift sweep (s)': r.sweepSeconds.toFixed(1),
@@ -121,11 +137,12 @@ try {
       failed: r.failed,
     })),
   );
-  const [one, two] = rows;
-  if (one && two) {
+  const [one, ...others] = rows;
+  for (const row of one ? others : []) {
     console.log(
-      `two replicas vs one: previews ${(one.previewSeconds / two.previewSeconds).toFixed(2)}x, ` +
-        `drift sweep ${(one.sweepSeconds / two.sweepSeconds).toFixed(2)}x faster`,
+      `${row.replicas} replicas x ${row.engineRuns} runs vs 1 x ${one?.engineRuns}: previews ` +
+        `${((one?.previewSeconds ?? 0) / row.previewSeconds).toFixed(2)}x, drift sweep ` +
+        `${((one?.sweepSeconds ?? 0) / row.sweepSeconds).toFixed(2)}x as fast`,
     );
   }
 } finally {

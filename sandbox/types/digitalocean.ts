@@ -183,6 +183,16 @@ const resources: Record<string, TypeSpec> = {
     replaceOn: ['engine', 'privateNetworkUuid'],
     uniqueName: 'name',
   },
+  'digitalocean:index/nfs:Nfs': {
+    ...uuidSpec('nfs', (c) => ({
+      host: c.keep('host', () => `10.110.0.${2 + (Number.parseInt(mint.hex(2), 16) % 250)}`),
+      mountPath: `/${c.id}`,
+      status: 'ACTIVE',
+      vpcIds: [str(c.inputs, 'vpcId')],
+    })),
+    replaceOn: ['region', 'vpcId'],
+    uniqueName: 'name',
+  },
   'digitalocean:index/databaseFirewall:DatabaseFirewall': {
     id: (c) => `${str(c.inputs, 'clusterId')}-${mint.hex(8)}`,
     replaceOn: ['clusterId'],
