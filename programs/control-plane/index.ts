@@ -119,17 +119,15 @@ export function deployControlPlane(
     // TODO(self-deploy secrets): the settings travel in user data (kept secret in the state, but
     // readable from the droplet's metadata service); fetch them from a private object instead.
     const userData = pulumi.secret(
-      pulumi
-        .all([environment, share.host, share.mountPath])
-        .apply(([env, host, path]) =>
-          replicaUserData({
-            replicaName,
-            image: config.image,
-            nfsHost: host,
-            nfsPath: path,
-            environment: env,
-          }),
-        ),
+      pulumi.all([environment, share.host, share.mountPath]).apply(([env, host, path]) =>
+        replicaUserData({
+          replicaName,
+          image: config.image,
+          nfsHost: host,
+          nfsPath: path,
+          environment: env,
+        }),
+      ),
     );
     return new digitalocean.Droplet(`replica-${i + 1}`, {
       name: replicaName,
