@@ -4,7 +4,7 @@
  * per tick however many replicas run its cron. Whichever replica takes the job dispatches the
  * due properties through the ordinary scheduler.
  */
-import type { PgBoss } from 'pg-boss';
+import type { JobWithMetadata, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import { QUEUES } from '../jobs/job-engine.ts';
 import type { DriftScheduler } from './scheduler.ts';
@@ -19,6 +19,7 @@ export class ReplicatedDriftTicks {
   readonly #scheduler: DriftScheduler;
   readonly #logger: Logger;
   #sync: Promise<void> = Promise.resolve();
+  readonly #handled: Array<{ scope: string; occurrence: string }> = [];
 
   private constructor(boss: PgBoss, scheduler: DriftScheduler, logger: Logger) {
     this.#boss = boss;
@@ -35,12 +36,24 @@ export class ReplicatedDriftTicks {
     // A tick that nobody took within a minute is stale: the next one will come.
     await boss.createQueue(QUEUES.driftTick, { expireInSeconds: 300, retryLimit: 2 });
     await ticks.sync();
-    await boss.work<TickJob>(QUEUES.driftTick, { pollingIntervalSeconds: 2 }, async ([job]) => {
-      if (!job) return;
-      ticks.#logger.info({ scope: job.data.scope, job: job.id }, 'drift schedule tick');
-      await scheduler.fire([job.data.scope]);
-    });
+    await boss.work(
+      QUEUES.driftTick,
+      { pollingIntervalSeconds: 2, includeMetadata: true },
+      async ([job]: JobWithMetadata<TickJob>[]) => {
+        if (!job) return;
+        // pg-boss files each occurrence under its minute slot; a tick is one (scope, slot).
+        const occurrence = (job.singletonOn ?? job.createdOn).toISOString();
+        ticks.#handled.push({ scope: job.data.scope, occurrence });
+        ticks.#logger.info({ scope: job.data.scope, occurrence }, 'drift schedule tick');
+        await scheduler.fire([job.data.scope]);
+      },
+    );
     return ticks;
+  }
+
+  /** The ticks this replica took: which schedule, and the occurrence (its minute slot). */
+  handled(): Array<{ scope: string; occurrence: string }> {
+    return [...this.#handled];
   }
 
   /** Makes pg-boss's schedules match the stored ones (after any change, from any replica). */

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { NewOperation, Repository } from '../storage/repository.ts';
 import type { Operation, OperationStatus } from './model.ts';
-import { runOne } from './run-one.ts';
+import { cancelIfQueued, runOne } from './run-one.ts';
 
 /** What running an operation produced; the queue stores it. */
 export interface OperationOutcome {
@@ -85,11 +85,7 @@ export class OperationQueue {
   /** Cancels a queued operation at once, or asks a running one to stop (SIGINT to the engine). */
   async cancel(id: string): Promise<{ cancelled: boolean; reason?: string }> {
     const { repo } = this.#options;
-    if (await repo.transitionOperation(id, 'queued', 'cancelled')) {
-      const updated = await repo.updateOperation(id, { finishedAt: new Date().toISOString() });
-      this.#options.onChange(updated);
-      return { cancelled: true };
-    }
+    if (await cancelIfQueued(repo, id, this.#options.onChange)) return { cancelled: true };
     for (const entry of this.#running.values()) {
       if (entry.operation.id === id) {
         entry.controller.abort(new Error('cancelled'));

@@ -22,7 +22,7 @@ import type { NewOperation, Repository } from '../storage/repository.ts';
 import type { OperationDispatcher } from './dispatcher.ts';
 import { isFinished, type Operation } from './model.ts';
 import type { RunOperation } from './queue.ts';
-import { runOne } from './run-one.ts';
+import { cancelIfQueued, runOne } from './run-one.ts';
 
 export interface ReplicatedQueueOptions {
   boss: PgBoss;
@@ -107,11 +107,7 @@ export class ReplicatedOperationQueue implements OperationDispatcher {
 
   async cancel(id: string): Promise<{ cancelled: boolean; reason?: string }> {
     const { repo } = this.#options;
-    if (await repo.transitionOperation(id, 'queued', 'cancelled')) {
-      const updated = await repo.updateOperation(id, { finishedAt: new Date().toISOString() });
-      this.#options.onChange(updated);
-      return { cancelled: true };
-    }
+    if (await cancelIfQueued(repo, id, this.#options.onChange)) return { cancelled: true };
     const operation = await repo.getOperation(id);
     if (!operation) return { cancelled: false, reason: 'no such operation' };
     if (operation.status !== 'running') {

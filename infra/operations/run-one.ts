@@ -72,3 +72,14 @@ export async function runOne(
   });
   return { finished, threw, stored: true };
 }
+
+/** Cancels a still-queued operation (both queues do this the same way); false if not queued. */
+export async function cancelIfQueued(
+  repo: Repository,
+  id: string,
+  onChange: (operation: Operation) => void,
+): Promise<boolean> {
+  if (!(await repo.transitionOperation(id, 'queued', 'cancelled'))) return false;
+  onChange(await repo.updateOperation(id, { finishedAt: new Date().toISOString() }));
+  return true;
+}

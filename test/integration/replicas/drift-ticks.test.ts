@@ -77,8 +77,16 @@ describe('drift schedules shared by two replicas', () => {
       // Let a duplicate, if there were one, arrive.
       await new Promise((resolve) => setTimeout(resolve, 8_000));
       await Promise.all([a.scheduler.idle(), b.scheduler.idle()]);
-      expect(queue.driftCalls.map((c) => c.slug).sort()).toEqual(['alpha', 'beta', 'gamma']);
-      expect(a.scheduler.stats().ticks + b.scheduler.stats().ticks).toBe(1);
+      // A schedule created inside a minute that is due may fire for it and for the next one:
+      // what must hold is one tick per occurrence, and one check per property per tick.
+      const ticks = [...a.ticks.handled(), ...b.ticks.handled()];
+      expect(ticks.length).toBeGreaterThanOrEqual(1);
+      const occurrences = ticks.map((t) => `${t.scope}@${t.occurrence}`);
+      expect(new Set(occurrences).size).toBe(occurrences.length);
+      expect(a.scheduler.stats().ticks + b.scheduler.stats().ticks).toBe(ticks.length);
+      for (const slug of ['alpha', 'beta', 'gamma']) {
+        expect(queue.driftCalls.filter((c) => c.slug === slug)).toHaveLength(ticks.length);
+      }
     } finally {
       await a.close();
       await b.close();
