@@ -123,6 +123,7 @@ export class ControlPlane implements ControlPlaneApi {
         boss: replication.boss,
         lockPool: replication.lockPool,
         heartbeatSeconds: replication.heartbeatSeconds,
+        drainMs: replication.drainSeconds * 1000,
         recoverStack: createStackRecoverer(executorDeps),
         takeWork: options.takeWork !== false,
         broadcastCancel: (operationId) =>

@@ -84,6 +84,7 @@ async function openWithoutLock(
         url: settings.database.url,
         replicaName: settings.replica.name,
         heartbeatSeconds: settings.replica.heartbeatSeconds,
+        drainSeconds: settings.replica.drainSeconds,
         maxEngineRuns: settings.maxEngineRuns,
         logger,
       });

@@ -15,6 +15,8 @@ export interface Replication {
   lockPool: pg.Pool;
   relay: PgRelay;
   heartbeatSeconds: number;
+  /** On stop, how long running operations may finish before they are cancelled. */
+  drainSeconds: number;
   /** Where messages from other replicas go; the control plane sets it when it opens. */
   handleMessages(handler: (message: RelayMessage) => void): void;
   close(): Promise<void>;
@@ -24,6 +26,7 @@ export interface ReplicationOptions {
   url: string;
   replicaName: string;
   heartbeatSeconds: number;
+  drainSeconds?: number;
   maxEngineRuns: number;
   logger: Logger;
   /** Faster supervision and cron passes (tests); pg-boss's defaults otherwise. */
@@ -68,6 +71,7 @@ export async function startReplication(options: ReplicationOptions): Promise<Rep
       ...started,
       lockPool,
       heartbeatSeconds: options.heartbeatSeconds,
+      drainSeconds: options.drainSeconds ?? 0,
       handleMessages(next) {
         handler = next;
       },

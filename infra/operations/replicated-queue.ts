@@ -40,6 +40,8 @@ export interface ReplicatedQueueOptions {
   maxConcurrent: number;
   timeoutMs: number;
   heartbeatSeconds: number;
+  /** On close, how long running operations may finish before they are cancelled (default 0). */
+  drainMs?: number;
   logger: Logger;
   onChange: (operation: Operation) => void;
 }
@@ -125,11 +127,22 @@ export class ReplicatedOperationQueue implements OperationDispatcher {
   }
 
   async close(): Promise<void> {
-    // Stop fetching first, so nothing new starts while the running work is stopped.
+    // Stop fetching first, so nothing new starts while the running work finishes or stops.
     await this.#options.boss.offWork(QUEUES.operations, { wait: false }).catch(() => undefined);
     this.#closing.abort();
+    const running = () => Promise.allSettled([...this.#running.values()].map((e) => e.done));
+    const drainMs = this.#options.drainMs ?? 0;
+    if (drainMs > 0 && this.#running.size > 0) {
+      this.#logger.info({ running: this.#running.size, drainMs }, 'draining before stop');
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise((resolve) => {
+        timer = setTimeout(resolve, drainMs);
+      });
+      await Promise.race([running(), deadline]);
+      clearTimeout(timer);
+    }
     for (const entry of this.#running.values()) entry.controller.abort(new Error('shutdown'));
-    await Promise.allSettled([...this.#running.values()].map((e) => e.done));
+    await running();
   }
 
   async #send(operation: Operation): Promise<void> {

@@ -55,6 +55,8 @@ export interface ReplicaSettings {
    * silent for this long is presumed dead and its operation is recovered by another.
    */
   heartbeatSeconds: number;
+  /** On SIGTERM, how long running operations may finish before they are cancelled. */
+  drainSeconds: number;
 }
 
 export interface Settings {
@@ -187,6 +189,7 @@ const environmentSchema = z.object({
       .regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores'),
   ),
   BLKSHP_JOB_HEARTBEAT_SECONDS: wholeNumber(10, 3600),
+  BLKSHP_DRAIN_SECONDS: wholeNumber(0, 24 * 3600),
   XDG_DATA_HOME: text,
   BLKSHP_PORT: wholeNumber(1, 65_535),
   BLKSHP_HOST: optional(
@@ -342,6 +345,7 @@ function toSettings(vars: Environment): Settings {
     replica: {
       name: vars.BLKSHP_REPLICA_NAME ?? `${hostname()}-${process.pid}`,
       heartbeatSeconds: vars.BLKSHP_JOB_HEARTBEAT_SECONDS ?? 30,
+      drainSeconds: vars.BLKSHP_DRAIN_SECONDS ?? 0,
     },
     port: vars.BLKSHP_PORT ?? 8080,
     host: vars.BLKSHP_HOST ?? '127.0.0.1',

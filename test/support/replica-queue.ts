@@ -32,7 +32,7 @@ export async function startTestReplica(
   url: string,
   name: string,
   run: RunOperation,
-  options: { maxConcurrent?: number } = {},
+  options: { maxConcurrent?: number; drainMs?: number } = {},
 ): Promise<TestReplica> {
   const logger = createLogger({
     logLevel: process.env.BLKSHP_TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent',
@@ -64,6 +64,7 @@ export async function startTestReplica(
     maxConcurrent: options.maxConcurrent ?? 2,
     timeoutMs: 120_000,
     heartbeatSeconds: 10,
+    ...(options.drainMs ? { drainMs: options.drainMs } : {}),
     logger,
     onChange: (operation: Operation) =>
       bus.emit({

@@ -179,6 +179,28 @@ describe('the operations queue shared by two replicas', () => {
     }
   });
 
+  it('a stopping replica lets a running operation finish within the drain time', async () => {
+    const url = await cluster.createDatabase();
+    let started = false;
+    const slow: RunOperation = async (_operation, signal) => {
+      started = true;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return { status: signal.aborted ? 'cancelled' : 'succeeded' };
+    };
+    const a = await startTestReplica(url, 'replica-a', slow, { drainMs: 30_000 });
+    await seedProperties(a, ['draining']);
+    const operation = await a.queue.enqueue(newOperation('draining'));
+    await waitUntil(async () => started, 20_000);
+    const watcher = await startTestReplica(url, 'watcher', slow);
+    await watcher.replication.boss.offWork('blkshp-operations');
+    try {
+      await a.close();
+      expect((await watcher.repo.getOperation(operation.id))?.status).toBe('succeeded');
+    } finally {
+      await watcher.close();
+    }
+  });
+
   it('an operation whose replica died is marked interrupted and its stack recovered by another', async () => {
     const url = await cluster.createDatabase();
     let startedOnA = false;

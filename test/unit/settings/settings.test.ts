@@ -23,7 +23,7 @@ describe('loadSettings', () => {
       dataDir,
       workspacesDir: join(dataDir, 'workspaces'),
       sandboxDir: join(dataDir, 'sandbox', 'state'),
-      replica: { name: `${hostname()}-${process.pid}`, heartbeatSeconds: 30 },
+      replica: { name: `${hostname()}-${process.pid}`, heartbeatSeconds: 30, drainSeconds: 0 },
       port: 8080,
       host: '127.0.0.1',
       database: { kind: 'sqlite', file: join(dataDir, 'blkshp.sqlite') },
@@ -53,10 +53,11 @@ describe('loadSettings', () => {
       BLKSHP_SANDBOX_DIR: '/mnt/shared/sandbox',
       BLKSHP_REPLICA_NAME: 'blkshp-1',
       BLKSHP_JOB_HEARTBEAT_SECONDS: '15',
+      BLKSHP_DRAIN_SECONDS: '90',
     });
     expect(settings.workspacesDir).toBe('/mnt/shared/workspaces');
     expect(settings.sandboxDir).toBe('/mnt/shared/sandbox');
-    expect(settings.replica).toEqual({ name: 'blkshp-1', heartbeatSeconds: 15 });
+    expect(settings.replica).toEqual({ name: 'blkshp-1', heartbeatSeconds: 15, drainSeconds: 90 });
   });
 
   it('refuses a heartbeat under the job engine minimum and a replica name with spaces', () => {
