@@ -94,7 +94,7 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     tokenAuth({ verifyToken: deps.verifyToken, allowCookie: 'safe-methods', onDenied }),
   );
   app.use('/v1/*', rateLimit(deps.rateLimit ?? DEFAULT_RATE_LIMIT));
-  app.use('/v1/*', idempotency());
+  app.use('/v1/*', idempotency(deps.idempotencyKeys ? { keys: deps.idempotencyKeys } : {}));
 
   const guard = Object.fromEntries(
     SCOPES.map((scope) => [scope, requireScope(scope, { onDenied })]),

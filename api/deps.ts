@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { ControlPlaneApi } from '../infra/control-plane-api.ts';
 import type { SchedulesApi } from '../infra/drift/schedules.ts';
 import type { ApiMetrics } from './metrics.ts';
+import type { IdempotencyKeys } from './middleware/idempotency.ts';
 import type { RateLimitOptions } from './middleware/rate-limit.ts';
 
 /** The verified identity behind a presented bearer token; null when the token is not valid. */
@@ -44,6 +45,8 @@ export interface ApiDeps {
   /** The sample property the dashboard's demo button adds; infra/demo.ts's when absent. */
   demoPropertyInput?: () => unknown;
   rateLimit?: RateLimitOptions;
+  /** Where Idempotency-Key answers are kept; this process's memory when absent. */
+  idempotencyKeys?: IdempotencyKeys;
   /** Extra handlers mounted before the API's auth, each under its own path. */
   mounts?: Mount[];
   /** Seconds between SSE keep-alive comments; 15 unless told. */

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { createApiApp } from '../api/app.ts';
 import type { Mount, ReadinessReport } from '../api/deps.ts';
+import { storedIdempotencyKeys } from '../api/middleware/idempotency.ts';
 import { startHttpServer } from '../api/server.ts';
 import { demoPropertyInput } from '../infra/demo.ts';
 import { startDriftService } from '../infra/drift/index.ts';
@@ -58,6 +59,8 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
       readiness: () => readiness(service),
       demoPropertyInput: () => demoPropertyInput(),
       schedules: drift.schedules,
+      // In the database: a retry that reaches another replica, or a restarted one, is answered.
+      idempotencyKeys: storedIdempotencyKeys(repo),
       mounts,
     });
     const http = await startHttpServer({ app, host: settings.host, port: settings.port });

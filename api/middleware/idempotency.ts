@@ -7,13 +7,14 @@
  * Keys are scoped to the token that sent them, so two clients cannot collide or read each
  * other's responses.
  *
- * TODO(multi-replica idempotency): keys live in this process's memory, so a retry that lands on
- * another replica, or after a restart, runs again. Storage-backed keys (an `idempotency_keys`
- * table in infra/storage, written in the same transaction as the enqueue) unblock this.
+ * The service keeps keys in its database (`storedIdempotencyKeys`), so a retry that lands on
+ * another replica, or comes after a restart, gets the first answer too. Tests and embedders
+ * without storage use the in-memory LRU.
  */
 import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { ERROR_CODES } from '../../infra/errors.ts';
+import type { Repository } from '../../infra/storage/repository.ts';
 import type { ApiEnv, Principal } from '../env.ts';
 import { problem } from '../problems.ts';
 
@@ -31,16 +32,28 @@ interface StoredResponse {
   body: string;
 }
 
-interface Entry {
+/** What the middleware needs from wherever keys are kept. Keys arrive hashed. */
+export interface IdempotencyKeys {
+  /** Null when the key is now reserved for this request; else the entry someone holds. */
+  reserve(key: string, fingerprint: string): Promise<IdempotencyEntry | null>;
+  complete(key: string, response: StoredResponse): Promise<void>;
+  release(key: string): Promise<void>;
+}
+
+export interface IdempotencyEntry {
   fingerprint: string;
-  expiresAt: number;
   /** Null while the first request is still being answered. */
   response: StoredResponse | null;
+}
+
+interface Entry extends IdempotencyEntry {
+  expiresAt: number;
 }
 
 /** Headers worth replaying; per-request ones (request id, rate limit) are set afresh. */
 const REPLAYED_HEADERS = ['content-type', 'location'];
 const MAX_KEY_LENGTH = 255;
+const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** A Map keeps insertion order, which is all an LRU needs: touch = delete and re-insert. */
 export class IdempotencyStore {
@@ -51,7 +64,7 @@ export class IdempotencyStore {
 
   constructor(options: IdempotencyOptions = {}) {
     this.#maxEntries = options.maxEntries ?? 10_000;
-    this.#ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
+    this.#ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
     this.#now = options.now ?? Date.now;
     if (!(this.#maxEntries > 0) || !(this.#ttlMs > 0)) {
       throw new TypeError('idempotency: maxEntries and ttlMs must be positive');
@@ -93,8 +106,53 @@ export class IdempotencyStore {
   }
 }
 
-export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler<ApiEnv> {
+/** Keys in this process's memory (an LRU): lost on restart and not shared between replicas. */
+export function memoryIdempotencyKeys(options: IdempotencyOptions = {}): IdempotencyKeys {
   const store = new IdempotencyStore(options);
+  return {
+    async reserve(key, fingerprint) {
+      const existing = store.get(key);
+      if (existing) return existing;
+      store.reserve(key, fingerprint);
+      return null;
+    },
+    async complete(key, response) {
+      store.complete(key, response);
+    },
+    async release(key) {
+      store.release(key);
+    },
+  };
+}
+
+/** Keys in the service's database: shared by every replica and kept across restarts. */
+export function storedIdempotencyKeys(
+  repo: Pick<
+    Repository,
+    'reserveIdempotencyKey' | 'completeIdempotencyKey' | 'releaseIdempotencyKey'
+  >,
+  options: Pick<IdempotencyOptions, 'ttlMs' | 'now'> = {},
+): IdempotencyKeys {
+  const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
+  const now = options.now ?? Date.now;
+  return {
+    async reserve(keyHash, fingerprint) {
+      const at = now();
+      const held = await repo.reserveIdempotencyKey(
+        { keyHash, fingerprint, expiresAt: new Date(at + ttlMs).toISOString() },
+        new Date(at).toISOString(),
+      );
+      return held ? { fingerprint: held.fingerprint, response: held.response } : null;
+    },
+    complete: (keyHash, response) => repo.completeIdempotencyKey(keyHash, response),
+    release: (keyHash) => repo.releaseIdempotencyKey(keyHash),
+  };
+}
+
+export function idempotency(
+  options: IdempotencyOptions & { keys?: IdempotencyKeys } = {},
+): MiddlewareHandler<ApiEnv> {
+  const store = options.keys ?? memoryIdempotencyKeys(options);
 
   return async function idempotencyMiddleware(c, next) {
     const key = c.req.header('idempotency-key');
@@ -106,13 +164,16 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
     }
 
     const principal = c.get('principal') as Principal | undefined;
-    const scopedKey = `${principal?.tokenId ?? 'anonymous'}\u0000${key}`;
+    // Hashed: fixed length, and no NUL or other bytes a database column would refuse.
+    const scopedKey = createHash('sha256')
+      .update(`${principal?.tokenId ?? 'anonymous'}\u0000${key}`)
+      .digest('hex');
     // Hono caches the body text, so the validators after this read it again for free.
     const body = await c.req.text();
     const fingerprint = createHash('sha256').update(`${c.req.path}\u0000${body}`).digest('hex');
 
-    const existing = store.get(scopedKey);
-    if (existing !== undefined) {
+    const existing = await store.reserve(scopedKey, fingerprint);
+    if (existing !== null) {
       if (existing.fingerprint !== fingerprint) {
         return problem(
           c,
@@ -129,18 +190,17 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
       });
     }
 
-    store.reserve(scopedKey, fingerprint);
     try {
       await next();
     } catch (error) {
-      store.release(scopedKey);
+      await store.release(scopedKey);
       throw error;
     }
 
     // Only answers worth repeating are kept: a 5xx or a 429 should be retried for real.
     const status = c.res.status;
     if (status >= 500 || status === 429) {
-      store.release(scopedKey);
+      await store.release(scopedKey);
       return;
     }
     const headers: [string, string][] = [];
@@ -149,6 +209,6 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
       if (value !== null) headers.push([name, value]);
     }
     const text = await c.res.clone().text();
-    store.complete(scopedKey, { status, headers, body: text });
+    await store.complete(scopedKey, { status, headers, body: text });
   };
 }

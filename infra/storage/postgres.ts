@@ -13,6 +13,8 @@ import type {
   Approval,
   DriftIgnore,
   DriftResultQuery,
+  IdempotencyRecord,
+  IdempotentResponse,
   NewOperation,
   OperationQuery,
   Repository,
@@ -32,6 +34,7 @@ import {
   toAudit,
   toDriftIgnore,
   toDriftResult,
+  toIdempotencyRecord,
   toOperation,
   toProperty,
   toSchedule,
@@ -463,6 +466,34 @@ export class PostgresRepository implements Repository {
   async clearDriftIgnore(property: string): Promise<boolean> {
     const result = await this.#query('DELETE FROM drift_ignores WHERE property = $1', [property]);
     return result.rowCount === 1;
+  }
+
+  async reserveIdempotencyKey(
+    record: Omit<IdempotencyRecord, 'response'>,
+    now: string,
+  ): Promise<IdempotencyRecord | null> {
+    await this.#query('DELETE FROM idempotency_keys WHERE expires_at <= $1', [iso(now)]);
+    const inserted = await this.#query(
+      `INSERT INTO idempotency_keys (key_hash, fingerprint, expires_at) VALUES ($1, $2, $3)
+       ON CONFLICT (key_hash) DO NOTHING RETURNING key_hash`,
+      [record.keyHash, record.fingerprint, iso(record.expiresAt)],
+    );
+    if (inserted.rowCount === 1) return null;
+    const { rows } = await this.#query('SELECT * FROM idempotency_keys WHERE key_hash = $1', [
+      record.keyHash,
+    ]);
+    return rows[0] ? toIdempotencyRecord(rows[0], decoders) : null;
+  }
+
+  async completeIdempotencyKey(keyHash: string, response: IdempotentResponse): Promise<void> {
+    await this.#query('UPDATE idempotency_keys SET response = $1 WHERE key_hash = $2', [
+      JSON.stringify(response),
+      keyHash,
+    ]);
+  }
+
+  async releaseIdempotencyKey(keyHash: string): Promise<void> {
+    await this.#query('DELETE FROM idempotency_keys WHERE key_hash = $1', [keyHash]);
   }
 
   async insertWebhookDelivery(delivery: WebhookDelivery): Promise<void> {

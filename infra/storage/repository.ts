@@ -103,6 +103,23 @@ export interface WebhookDelivery {
   updatedAt: string;
 }
 
+/** A response the API replays for a repeated Idempotency-Key. */
+export interface IdempotentResponse {
+  status: number;
+  headers: Array<[string, string]>;
+  body: string;
+}
+
+/** One Idempotency-Key: reserved (response null) while its first request is answered. */
+export interface IdempotencyRecord {
+  /** SHA-256 of the token and the client's key, hex. */
+  keyHash: string;
+  /** SHA-256 of the path and body of the first request. */
+  fingerprint: string;
+  expiresAt: string;
+  response: IdempotentResponse | null;
+}
+
 export interface Repository {
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
@@ -160,6 +177,17 @@ export interface Repository {
   setDriftIgnore(ignore: DriftIgnore): Promise<void>;
   getDriftIgnore(property: string): Promise<DriftIgnore | null>;
   clearDriftIgnore(property: string): Promise<boolean>;
+
+  /**
+   * Reserves a key for a first request, atomically; returns null when reserved, else the live
+   * record someone holds. Expired records (at or before `now`) are dropped first.
+   */
+  reserveIdempotencyKey(
+    record: Omit<IdempotencyRecord, 'response'>,
+    now: string,
+  ): Promise<IdempotencyRecord | null>;
+  completeIdempotencyKey(keyHash: string, response: IdempotentResponse): Promise<void>;
+  releaseIdempotencyKey(keyHash: string): Promise<void>;
 
   insertWebhookDelivery(delivery: WebhookDelivery): Promise<void>;
   updateWebhookDelivery(

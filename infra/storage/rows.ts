@@ -12,6 +12,8 @@ import type {
   ApiTokenRecord,
   Approval,
   DriftIgnore,
+  IdempotencyRecord,
+  IdempotentResponse,
   Schedule,
   StoredProperty,
   WebhookDelivery,
@@ -136,6 +138,15 @@ export function toDriftResult(row: Row, d: Decoders): DriftResult {
     error: maybeText(row.error),
     signature: maybeText(row.signature),
     suppressed: Boolean(row.suppressed),
+  };
+}
+
+export function toIdempotencyRecord(row: Row, d: Decoders): IdempotencyRecord {
+  return {
+    keyHash: text(row.key_hash),
+    fingerprint: text(row.fingerprint),
+    expiresAt: text(row.expires_at),
+    response: maybeJson<IdempotentResponse>(row.response, d),
   };
 }
 

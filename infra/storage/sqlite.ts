@@ -15,6 +15,8 @@ import type {
   Approval,
   DriftIgnore,
   DriftResultQuery,
+  IdempotencyRecord,
+  IdempotentResponse,
   NewOperation,
   OperationQuery,
   Repository,
@@ -34,6 +36,7 @@ import {
   toAudit,
   toDriftIgnore,
   toDriftResult,
+  toIdempotencyRecord,
   toOperation,
   toProperty,
   toSchedule,
@@ -453,6 +456,35 @@ export class SqliteRepository implements Repository {
 
   async clearDriftIgnore(property: string): Promise<boolean> {
     return this.#run('DELETE FROM drift_ignores WHERE property = ?', property) === 1;
+  }
+
+  async reserveIdempotencyKey(
+    record: Omit<IdempotencyRecord, 'response'>,
+    now: string,
+  ): Promise<IdempotencyRecord | null> {
+    this.#run('DELETE FROM idempotency_keys WHERE expires_at <= ?', iso(now));
+    const inserted = this.#get(
+      `INSERT INTO idempotency_keys (key_hash, fingerprint, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (key_hash) DO NOTHING RETURNING key_hash`,
+      record.keyHash,
+      record.fingerprint,
+      iso(record.expiresAt),
+    );
+    if (inserted) return null;
+    const row = this.#get('SELECT * FROM idempotency_keys WHERE key_hash = ?', record.keyHash);
+    return row ? toIdempotencyRecord(row, decoders) : null;
+  }
+
+  async completeIdempotencyKey(keyHash: string, response: IdempotentResponse): Promise<void> {
+    this.#run(
+      'UPDATE idempotency_keys SET response = ? WHERE key_hash = ?',
+      JSON.stringify(response),
+      keyHash,
+    );
+  }
+
+  async releaseIdempotencyKey(keyHash: string): Promise<void> {
+    this.#run('DELETE FROM idempotency_keys WHERE key_hash = ?', keyHash);
   }
 
   async insertWebhookDelivery(delivery: WebhookDelivery): Promise<void> {

@@ -5,6 +5,7 @@
 import { BlkshpError, ERROR_CODES } from '../../errors.ts';
 import { initial } from './0001-initial.ts';
 import { drift } from './0002-drift.ts';
+import { idempotency } from './0003-idempotency.ts';
 
 export interface Migration {
   version: number;
@@ -13,7 +14,7 @@ export interface Migration {
   postgres: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, drift];
+export const MIGRATIONS: readonly Migration[] = [initial, drift, idempotency];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 

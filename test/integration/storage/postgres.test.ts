@@ -55,7 +55,7 @@ describe('Postgres storage', () => {
       await client.connect();
       try {
         const { rows } = await client.query('SELECT version FROM schema_migrations');
-        expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+        expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
       } finally {
         await client.end();
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IdempotencyStore } from '../../../api/middleware/idempotency.ts';
+import { IdempotencyStore, storedIdempotencyKeys } from '../../../api/middleware/idempotency.ts';
+import { SqliteRepository } from '../../../infra/storage/sqlite.ts';
 import { auth, buildApp, jsonRequest, readJson, testPropertyInput } from './harness.ts';
 
 describe('Idempotency-Key', () => {
@@ -21,6 +22,30 @@ describe('Idempotency-Key', () => {
     expect(second.headers.get('location')).toBe(first.headers.get('location'));
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(controlPlane.calls.filter((c) => c.method === 'addProperty')).toHaveLength(1);
+  });
+
+  it('with keys in the database, a retry that reaches another replica gets the first answer', async () => {
+    const repo = await SqliteRepository.open(':memory:');
+    await repo.migrate();
+    try {
+      const keys = storedIdempotencyKeys(repo);
+      const first = buildApp({ idempotencyKeys: keys });
+      const second = buildApp({ idempotencyKeys: keys });
+      const headers = { 'idempotency-key': 'add-alpha-2' };
+      const input = testPropertyInput('alpha-inn');
+      const request = () => jsonRequest('POST', 'plan-token', input, headers);
+      const answered = await first.app.request('/v1/properties', request());
+      const replayed = await second.app.request('/v1/properties', request());
+      expect(replayed.status).toBe(202);
+      expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+      expect(await readJson(replayed)).toEqual(await readJson(answered));
+      expect(second.controlPlane.calls.filter((c) => c.method === 'addProperty')).toHaveLength(0);
+      // The same key with another body is still refused, wherever it lands.
+      const other = jsonRequest('POST', 'plan-token', testPropertyInput('beta-inn'), headers);
+      expect((await second.app.request('/v1/properties', other)).status).toBe(409);
+    } finally {
+      await repo.close();
+    }
   });
 
   it('answers 409 when the same key comes back with a different body', async () => {

@@ -525,5 +525,44 @@ export function defineRepositoryContract(
         });
       });
     });
+
+    describe('idempotency keys', () => {
+      const key = (keyHash: string, expiresAt: string) => ({
+        keyHash,
+        fingerprint: `fp-${keyHash}`,
+        expiresAt,
+      });
+      const response = {
+        status: 202,
+        headers: [['content-type', 'application/json']] as Array<[string, string]>,
+        body: '{"operationId":"op-1"}',
+      };
+
+      it('reserves a key once, then returns it with its response until it expires', async () => {
+        const at = '2025-01-01T00:00:00.000Z';
+        expect(await repo.reserveIdempotencyKey(key('k1', '2025-01-02T00:00:00.000Z'), at)).toBe(
+          null,
+        );
+        const pending = await repo.reserveIdempotencyKey(key('k1', '2025-01-03T00:00:00.000Z'), at);
+        expect(pending).toMatchObject({ keyHash: 'k1', fingerprint: 'fp-k1', response: null });
+        await repo.completeIdempotencyKey('k1', response);
+        const done = await repo.reserveIdempotencyKey(key('k1', '2025-01-03T00:00:00.000Z'), at);
+        expect(done?.response).toEqual(response);
+        // Expired: the key is free again.
+        const later = '2025-01-02T00:00:00.000Z';
+        expect(await repo.reserveIdempotencyKey(key('k1', '2025-01-04T00:00:00.000Z'), later)).toBe(
+          null,
+        );
+      });
+
+      it('frees a released key', async () => {
+        const at = '2025-01-01T00:00:00.000Z';
+        await repo.reserveIdempotencyKey(key('k2', '2025-01-02T00:00:00.000Z'), at);
+        await repo.releaseIdempotencyKey('k2');
+        expect(await repo.reserveIdempotencyKey(key('k2', '2025-01-02T00:00:00.000Z'), at)).toBe(
+          null,
+        );
+      });
+    });
   });
 }

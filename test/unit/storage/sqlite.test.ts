@@ -48,7 +48,7 @@ describe('SQLite storage', () => {
       try {
         expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
         const versions = db.prepare('SELECT version FROM schema_migrations').all();
-        expect(versions.map((v) => v.version)).toEqual([1, 2]);
+        expect(versions.map((v) => v.version)).toEqual([1, 2, 3]);
       } finally {
         db.close();
       }
