@@ -62,7 +62,7 @@ export interface ControlPlaneOptions {
   policyPackDir: string | null;
   /** The program to run; the property program unless a test swaps it. */
   program?: (spec: PropertySpec, secrets: StackSecrets) => PulumiFn;
-  /** Stack settings and sandbox directories; all under `dataDir` unless set (replicas share them). */
+  /** Stack settings and sandbox directories: under `dataDir` unless set (replicas share them). */
   dirs?: EngineDirs;
   /** With DATABASE_URL: the queue and progress events are shared with the other replicas. */
   replication?: Replication;

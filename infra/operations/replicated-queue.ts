@@ -30,7 +30,10 @@ export interface ReplicatedQueueOptions {
   lockPool: pg.Pool;
   repo: Repository;
   run: RunOperation;
-  /** Unlocks and cleans a stack whose run died with its replica; returns resources whose create was cut short. */
+  /**
+   * Unlocks and cleans a stack whose run died with its replica; returns the resources whose
+   * create was cut short.
+   */
   recoverStack: (property: string) => Promise<{ pendingCreates: string[] }>;
   /** Asks every replica to stop this operation if it runs it (the relay's cancel message). */
   broadcastCancel: (operationId: string) => Promise<void>;

@@ -60,7 +60,9 @@ export function deployControlPlane(
     clusterId: database.id,
     rules: [{ type: 'tag', value: REPLICA_TAG }],
   });
-  const databaseUrl = pulumi.interpolate`postgres://${user.name}:${user.password}@${database.privateHost}:${database.port}/${db.name}?sslmode=require`;
+  const databaseUrl = pulumi.interpolate`postgres://${user.name}:${user.password}@${
+    database.privateHost
+  }:${database.port}/${db.name}?sslmode=require`;
 
   // State: private, versioned, old versions kept 90 days; a key that reaches this bucket only.
   const state = new digitalocean.SpacesBucket(
@@ -85,7 +87,8 @@ export function deployControlPlane(
     name: name('state'),
     grants: [{ bucket: state.name, permission: 'readwrite' }],
   });
-  const backendUrl = pulumi.interpolate`s3://${state.name}?endpoint=${region}.digitaloceanspaces.com&region=us-east-1`;
+  const endpoint = `${region}.digitaloceanspaces.com`;
+  const backendUrl = pulumi.interpolate`s3://${state.name}?endpoint=${endpoint}&region=us-east-1`;
 
   // Stack settings files with their encrypted secrets: one share every replica mounts.
   const share = new digitalocean.Nfs(

@@ -12,6 +12,8 @@ export interface ReplicaBoot {
 }
 
 const SHARED = '/mnt/blkshp-shared';
+// nofail and _netdev: a share that is late at boot does not stop the droplet booting.
+const NFS_OPTIONS = 'defaults,nofail,_netdev';
 
 export function replicaUserData(boot: ReplicaBoot): string {
   const env = Object.entries(boot.environment)
@@ -33,7 +35,7 @@ export function replicaUserData(boot: ReplicaBoot): string {
     '    content: |',
     indent(env),
     'mounts:',
-    `  - [ "${boot.nfsHost}:${boot.nfsPath}", "${SHARED}", nfs, "defaults,nofail,_netdev", "0", "0" ]`,
+    `  - [ "${boot.nfsHost}:${boot.nfsPath}", "${SHARED}", nfs, "${NFS_OPTIONS}", "0", "0" ]`,
     'runcmd:',
     `  - [ mkdir, -p, ${SHARED} ]`,
     '  - [ mount, -a ]',
