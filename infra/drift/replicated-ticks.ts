@@ -3,12 +3,17 @@
  * (and the fleet default) is a pg-boss schedule keyed by its scope, and pg-boss sends one job
  * per tick however many replicas run its cron. Whichever replica takes the job dispatches the
  * due properties through the ordinary scheduler.
+ *
+ * Under load pg-boss can hand over one occurrence twice (seen once in a full test run: two jobs
+ * for one minute). So the replica first claims the occurrence: a job in a queue nobody works,
+ * whose id is derived from (scope, occurrence); pg-boss refuses a second job with that id.
  */
+import { createHash } from 'node:crypto';
 import type { JobWithMetadata, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import { QUEUES } from '../jobs/job-engine.ts';
 import type { DriftScheduler } from './scheduler.ts';
-import { FLEET_SCOPE } from './schedules.ts';
+import { compileSchedule, FLEET_SCOPE } from './schedules.ts';
 
 interface TickJob {
   scope: string;
@@ -19,7 +24,7 @@ export class ReplicatedDriftTicks {
   readonly #scheduler: DriftScheduler;
   readonly #logger: Logger;
   #sync: Promise<void> = Promise.resolve();
-  readonly #handled: Array<{ scope: string; occurrence: string }> = [];
+  readonly #handled: Array<{ scope: string; occurrence: string; job: string }> = [];
 
   private constructor(boss: PgBoss, scheduler: DriftScheduler, logger: Logger) {
     this.#boss = boss;
@@ -33,27 +38,49 @@ export class ReplicatedDriftTicks {
     logger: Logger,
   ): Promise<ReplicatedDriftTicks> {
     const ticks = new ReplicatedDriftTicks(boss, scheduler, logger);
-    // A tick that nobody took within a minute is stale: the next one will come.
+    // A dispatch takes seconds; one still active after 5 minutes belonged to a dead replica.
     await boss.createQueue(QUEUES.driftTick, { expireInSeconds: 300, retryLimit: 2 });
+    await boss.createQueue(QUEUES.driftTickClaims, { retentionSeconds: 7 * 24 * 3600 });
     await ticks.sync();
     await boss.work(
       QUEUES.driftTick,
       { pollingIntervalSeconds: 2, includeMetadata: true },
       async ([job]: JobWithMetadata<TickJob>[]) => {
         if (!job) return;
-        // pg-boss files each occurrence under its minute slot; a tick is one (scope, slot).
-        const occurrence = (job.singletonOn ?? job.createdOn).toISOString();
-        ticks.#handled.push({ scope: job.data.scope, occurrence });
-        ticks.#logger.info({ scope: job.data.scope, occurrence }, 'drift schedule tick');
-        await scheduler.fire([job.data.scope]);
+        const { scope } = job.data;
+        const occurrence = await ticks.#occurrenceOf(scope, job.createdOn);
+        if (!(await ticks.#claim(scope, occurrence))) {
+          ticks.#logger.warn({ scope, occurrence, job: job.id }, 'repeated drift tick ignored');
+          return;
+        }
+        ticks.#handled.push({ scope, occurrence, job: job.id });
+        ticks.#logger.info({ scope, occurrence }, 'drift schedule tick');
+        await scheduler.fire([scope]);
       },
     );
     return ticks;
   }
 
   /** The ticks this replica took: which schedule, and the occurrence (its minute slot). */
-  handled(): Array<{ scope: string; occurrence: string }> {
+  handled(): Array<{ scope: string; occurrence: string; job: string }> {
     return [...this.#handled];
+  }
+
+  /** The schedule's latest occurrence at or before the job was created (its own time if none). */
+  async #occurrenceOf(scope: string, createdOn: Date): Promise<string> {
+    const row = (await this.#scheduler.timetable()).find((r) => r.scope === scope);
+    const reference = new Date(createdOn.getTime() + 1);
+    const [previous] = row
+      ? compileSchedule(row.cron, row.timezone).previousRuns(1, reference)
+      : [];
+    return (previous ?? createdOn).toISOString();
+  }
+
+  /** True for the first replica to claim this occurrence of this schedule. */
+  async #claim(scope: string, occurrence: string): Promise<boolean> {
+    const id = uuidFromText(`${scope}@${occurrence}`);
+    const sent = await this.#boss.send(QUEUES.driftTickClaims, { scope, occurrence }, { id });
+    return sent !== null;
   }
 
   /** Makes pg-boss's schedules match the stored ones (after any change, from any replica). */
@@ -96,4 +123,11 @@ export class ReplicatedDriftTicks {
 /** pg-boss keys allow letters, digits, `_.-/`: the fleet's `*` becomes `fleet`. */
 export function scheduleKey(scope: string): string {
   return scope === FLEET_SCOPE ? 'fleet' : `property/${scope}`;
+}
+
+/** A UUID (version 8, name-based) from text: the same text always gives the same id. */
+function uuidFromText(text: string): string {
+  const h = createHash('sha256').update(text).digest('hex');
+  const variant = ((Number.parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

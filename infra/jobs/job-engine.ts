@@ -12,6 +12,8 @@ export const JOB_SCHEMA = 'blkshp_jobs';
 export const QUEUES = {
   operations: 'blkshp-operations',
   driftTick: 'blkshp-drift-tick',
+  /** Never worked: a job per handled tick, whose id (from the occurrence) makes a repeat fail. */
+  driftTickClaims: 'blkshp-drift-tick-claims',
 } as const;
 
 export interface JobEngineOptions {

@@ -28,7 +28,12 @@ interface TickReplica {
   close(): Promise<void>;
 }
 
-async function startTickReplica(url: string, name: string, queue: FakeDriftQueue) {
+async function startTickReplica(
+  url: string,
+  name: string,
+  queue: FakeDriftQueue,
+  fleetCron = '* * * * *',
+) {
   const repo = await PostgresRepository.open(url);
   await repo.migrate();
   const replication = await startReplication({
@@ -44,7 +49,7 @@ async function startTickReplica(url: string, name: string, queue: FakeDriftQueue
     repo,
     logger,
     maxJitterMs: 0,
-    defaultSchedule: { cron: '* * * * *', timezone: 'UTC' },
+    defaultSchedule: { cron: fleetCron, timezone: 'UTC' },
     externalTicks: true,
   });
   const ticks = await ReplicatedDriftTicks.start(replication.boss, scheduler, logger);
@@ -82,11 +87,38 @@ describe('drift schedules shared by two replicas', () => {
       const ticks = [...a.ticks.handled(), ...b.ticks.handled()];
       expect(ticks.length).toBeGreaterThanOrEqual(1);
       const occurrences = ticks.map((t) => `${t.scope}@${t.occurrence}`);
-      expect(new Set(occurrences).size).toBe(occurrences.length);
+      expect(new Set(occurrences).size, JSON.stringify(ticks)).toBe(occurrences.length);
+      for (const t of ticks) expect(t.occurrence).toMatch(/T\d\d:\d\d:00\.000Z$/);
       expect(a.scheduler.stats().ticks + b.scheduler.stats().ticks).toBe(ticks.length);
       for (const slug of ['alpha', 'beta', 'gamma']) {
         expect(queue.driftCalls.filter((c) => c.slug === slug)).toHaveLength(ticks.length);
       }
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('a tick the job engine hands over twice is dispatched once', async () => {
+    const url = await cluster.createDatabase();
+    const queue = new FakeDriftQueue(['alpha', 'beta'], { maxConcurrent: 2, checkMs: 10 });
+    // A yearly schedule: no tick of its own comes during the test; the repeats are sent by hand.
+    const a = await startTickReplica(url, 'repeat-a', queue, '0 0 1 1 *');
+    const b = await startTickReplica(url, 'repeat-b', queue, '0 0 1 1 *');
+    try {
+      await a.replication.boss.send(QUEUES.driftTick, { scope: '*' });
+      await b.replication.boss.send(QUEUES.driftTick, { scope: '*' });
+      const deadline = Date.now() + 30_000;
+      while (queue.driftCalls.length < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      // Both jobs are taken and settled before counting.
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      await Promise.all([a.scheduler.idle(), b.scheduler.idle()]);
+      expect(queue.driftCalls.map((c) => c.slug).sort()).toEqual(['alpha', 'beta']);
+      const ticks = [...a.ticks.handled(), ...b.ticks.handled()];
+      expect(ticks).toHaveLength(1);
+      expect(ticks[0]?.occurrence).toMatch(/-01-01T00:00:00\.000Z$/);
     } finally {
       await a.close();
       await b.close();
