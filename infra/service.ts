@@ -34,10 +34,6 @@ export interface Service {
   close(): Promise<void>;
 }
 
-/**
- * Opens the service. The control plane (and its queue) needs the data directory's lock: a second
- * process on the same directory while a service runs gets a clear error instead of a shared queue.
- */
 export interface OpenServiceOptions {
   /**
    * With replicas, whether this process runs operations. The command line does not: it queues
@@ -46,6 +42,10 @@ export interface OpenServiceOptions {
   takeWork?: boolean;
 }
 
+/**
+ * Opens the service. The control plane (and its queue) needs the data directory's lock: a second
+ * process on the same directory while a service runs gets a clear error instead of a shared queue.
+ */
 export async function openService(
   settings: Settings,
   logger = createLogger(settings),
@@ -55,7 +55,7 @@ export async function openService(
   const replicated = settings.database.kind === 'postgres';
   const takeWork = !replicated || options.takeWork !== false;
   // A process that takes no work shares nothing local with a running service.
-  if (!takeWork) return openWithoutLock(settings, logger, async () => {});
+  if (!takeWork) return openAfterLock(settings, logger, async () => {});
   const locked = await acquireDataDirLock(settings.dataDir);
   if (!locked.acquired) {
     throw new BlkshpError(
@@ -65,10 +65,14 @@ export async function openService(
     );
   }
   const lock: ProcessLock = locked.lock;
-  return openWithoutLock(settings, logger, () => lock.release(), true);
+  return openAfterLock(settings, logger, () => lock.release(), true);
 }
 
-async function openWithoutLock(
+/**
+ * The rest of opening, once the data directory's lock is settled: held by a process that takes
+ * work (`releaseLock` frees it on close), or not needed by one that only queues and follows.
+ */
+async function openAfterLock(
   settings: Settings,
   logger: Logger,
   releaseLock: () => Promise<void>,

@@ -15,6 +15,9 @@ import { QUEUES } from '../jobs/job-engine.ts';
 import type { DriftScheduler } from './scheduler.ts';
 import { compileSchedule, FLEET_SCOPE } from './schedules.ts';
 
+/** How many handled ticks a replica remembers (for tests and diagnostics). */
+const HANDLED_KEPT = 200;
+
 interface TickJob {
   scope: string;
 }
@@ -54,6 +57,8 @@ export class ReplicatedDriftTicks {
           return;
         }
         ticks.#handled.push({ scope, occurrence, job: job.id });
+        // A replica lives for months: keep the recent ticks only.
+        if (ticks.#handled.length > HANDLED_KEPT) ticks.#handled.shift();
         ticks.#logger.info({ scope, occurrence }, 'drift schedule tick');
         await scheduler.fire([scope]);
       },
@@ -61,7 +66,7 @@ export class ReplicatedDriftTicks {
     return ticks;
   }
 
-  /** The ticks this replica took: which schedule, and the occurrence (its minute slot). */
+  /** The latest ticks this replica took: which schedule, and the occurrence (its minute slot). */
   handled(): Array<{ scope: string; occurrence: string; job: string }> {
     return [...this.#handled];
   }
