@@ -68,6 +68,19 @@ describe('deploy/', () => {
     expect(compose.services.blkshp?.depends_on?.postgres?.condition).toBe('service_healthy');
   });
 
+  it('gives each scaled replica its own data directory, sharing only the shared volume', async () => {
+    const compose = parse(await read('deploy/compose.yaml')) as {
+      services: { blkshp: { volumes: string[] } };
+    };
+    const dockerfile = await read('deploy/Dockerfile');
+    const dataDir = dockerfile.match(/BLKSHP_DATA_DIR=(\S+)/)?.[1];
+    expect(dataDir).toBe('/var/lib/blkshp');
+    expect(dockerfile).toContain(`VOLUME ["${dataDir}"]`);
+    const targets = compose.services.blkshp.volumes.map((v) => v.split(':')[1]);
+    expect(targets).not.toContain(dataDir);
+    expect(targets).toContain('/srv/blkshp-shared');
+  });
+
   it('has a systemd unit that systemd-analyze accepts without a warning', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'blkshp-unit-'));
     try {
