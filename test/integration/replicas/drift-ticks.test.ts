@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ReplicatedDriftTicks } from '../../../infra/drift/replicated-ticks.ts';
 import { DriftScheduler } from '../../../infra/drift/scheduler.ts';
 import { createSchedulesApi } from '../../../infra/drift/schedules.ts';
@@ -7,18 +7,10 @@ import { QUEUES } from '../../../infra/jobs/job-engine.ts';
 import { type Replication, startReplication } from '../../../infra/jobs/replication.ts';
 import { PostgresRepository } from '../../../infra/storage/postgres.ts';
 import { FakeDriftQueue } from '../../support/fake-drift-queue.ts';
-import { type PostgresCluster, startPostgres } from '../../support/postgres.ts';
+import { usePostgresCluster } from '../../support/postgres-suite.ts';
 
 const logger = pino({ level: 'silent' });
-let cluster: PostgresCluster;
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-});
-
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = usePostgresCluster();
 
 interface TickReplica {
   replication: Replication;

@@ -1,20 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Operation } from '../../../infra/operations/model.ts';
 import type { OperationOutcome, RunOperation } from '../../../infra/operations/queue.ts';
 import type { NewOperation } from '../../../infra/storage/repository.ts';
-import { type PostgresCluster, startPostgres } from '../../support/postgres.ts';
+import { usePostgresCluster } from '../../support/postgres-suite.ts';
 import { startTestReplica, type TestReplica } from '../../support/replica-queue.ts';
 
-let cluster: PostgresCluster;
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-});
-
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = usePostgresCluster();
 
 interface RunRecord {
   operation: string;

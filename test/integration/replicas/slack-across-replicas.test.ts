@@ -6,29 +6,21 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ControlPlane } from '../../../infra/control-plane.ts';
 import { type Replication, startReplication } from '../../../infra/jobs/replication.ts';
 import type { Operation } from '../../../infra/operations/model.ts';
 import { getEngine } from '../../../infra/pulumi/engine.ts';
 import { PostgresRepository } from '../../../infra/storage/postgres.ts';
 import type { SlackCall } from '../../support/fake-slack.ts';
-import { type PostgresCluster, startPostgres } from '../../support/postgres.ts';
+import { usePostgresCluster } from '../../support/postgres-suite.ts';
 import { testPropertyInput } from '../../support/properties.ts';
 import { withTempDir } from '../../support/temp-dir.ts';
 import { startBot } from '../bot/harness.ts';
 
 const logger = pino({ level: 'silent' });
 const text = (call: SlackCall) => JSON.stringify(call.body);
-let cluster: PostgresCluster;
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-});
-
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = usePostgresCluster();
 
 interface InProcessReplica {
   controlPlane: ControlPlane;

@@ -5,12 +5,12 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getEngine } from '../../../infra/pulumi/engine.ts';
 import { openStack } from '../../../infra/pulumi/workspace.ts';
 import { PostgresRepository } from '../../../infra/storage/postgres.ts';
 import { createToken } from '../../../infra/tokens/index.ts';
-import { type PostgresCluster, startPostgres } from '../../support/postgres.ts';
+import { usePostgresCluster } from '../../support/postgres-suite.ts';
 import { testPropertyInput } from '../../support/properties.ts';
 import {
   type ReplicaProcess,
@@ -22,15 +22,7 @@ import { withTempDir } from '../../support/temp-dir.ts';
 
 const PASSPHRASE = 'two replicas share this passphrase';
 
-let cluster: PostgresCluster;
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-});
-
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = usePostgresCluster();
 
 async function waitUntil(check: () => Promise<boolean>, what: string, ms = 240_000) {
   const deadline = Date.now() + ms;

@@ -1,19 +1,11 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openRepository } from '../../../infra/storage/open.ts';
 import { PostgresRepository } from '../../../infra/storage/postgres.ts';
-import { type PostgresCluster, startPostgres } from '../../support/postgres.ts';
+import { usePostgresCluster } from '../../support/postgres-suite.ts';
 import { defineRepositoryContract } from '../../unit/storage/repository.contract.ts';
 
-let cluster: PostgresCluster;
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-});
-
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = usePostgresCluster();
 
 defineRepositoryContract('Postgres', async () => {
   const url = await cluster.createDatabase();
