@@ -10,11 +10,19 @@
  *    at once, timed until all have ended (what a scheduled sweep queues, without waiting for
  *    the minute the cron fires on).
  *
- *   node bench/replicas.ts [properties=12]
+ * Besides wall time each phase prints the median run of one operation (it grows when engine runs
+ * contend for the cores) and how busy the engine slots were (sum of run times over wall time: it
+ * falls below the engine runs in total when the queue leaves slots idle).
+ *
+ * With several rounds the three set-ups take turns (so a load spike on this shared machine falls
+ * on all of them) and each figure is the median over the rounds.
+ *
+ *   node bench/replicas.ts [properties=12] [rounds=1]
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Operation } from '../infra/operations/model.ts';
 import { PostgresRepository } from '../infra/storage/postgres.ts';
 import { createToken } from '../infra/tokens/index.ts';
 import { type PostgresCluster, startPostgres } from '../test/support/postgres.ts';
@@ -26,26 +34,52 @@ import {
 } from '../test/support/replica-process.ts';
 
 const count = Number(process.argv[2] ?? 12);
+const rounds = Number(process.argv[3] ?? 1);
+
+interface Phase {
+  seconds: number;
+  perMinute: number;
+  /** Median seconds from an operation's start to its end: longer means engine runs contend. */
+  medianRun: number;
+  /** Sum of run times over wall time: below the engine runs in total means idle slots. */
+  busy: number;
+}
 
 interface Row {
   replicas: number;
   engineRuns: number;
-  previewSeconds: number;
-  previewsPerMinute: number;
-  sweepSeconds: number;
-  checksPerMinute: number;
+  previews: Phase;
+  sweep: Phase;
   failed: number;
 }
 
-async function waitForAll(repo: PostgresRepository, ids: string[]): Promise<number> {
+/** Waits for every operation to end; returns the ended rows. */
+async function waitForAll(repo: PostgresRepository, ids: string[]): Promise<Operation[]> {
   for (;;) {
     const rows = await Promise.all(ids.map((id) => repo.getOperation(id)));
     if (rows.every((o) => o && o.status !== 'queued' && o.status !== 'running')) {
-      return rows.filter((o) => o?.status !== 'succeeded').length;
+      return rows as Operation[];
     }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+function phase(operations: Operation[], seconds: number): Phase {
+  const runs = operations
+    .map((o) => (Date.parse(o.finishedAt ?? '') - Date.parse(o.startedAt ?? '')) / 1000)
+    .filter((s) => Number.isFinite(s))
+    .sort((a, b) => a - b);
+  const total = runs.reduce((sum, s) => sum + s, 0);
+  return {
+    seconds,
+    perMinute: (operations.length / seconds) * 60,
+    medianRun: runs[Math.floor(runs.length / 2)] ?? Number.NaN,
+    busy: total / seconds,
+  };
+}
+
+const failures = (operations: Operation[]) =>
+  operations.filter((o) => o.status !== 'succeeded').length;
 
 async function scenario(
   cluster: PostgresCluster,
@@ -80,7 +114,7 @@ async function scenario(
       const created = await api(via(i), '/v1/properties', testPropertyInput(slug));
       previews.push(created.body.operationId as string);
     }
-    let failed = await waitForAll(repo, previews);
+    const previewed = await waitForAll(repo, previews);
     const previewSeconds = (performance.now() - previewStart) / 1000;
 
     const applies: string[] = [];
@@ -88,7 +122,7 @@ async function scenario(
       const applied = await api(via(i), `/v1/operations/${id}/apply`, {});
       applies.push(applied.body.operationId as string);
     }
-    failed += await waitForAll(repo, applies);
+    const applied = await waitForAll(repo, applies);
 
     const sweepStart = performance.now();
     const checks: string[] = [];
@@ -96,16 +130,14 @@ async function scenario(
       const queued = await api(via(i), `/v1/properties/${slug}/drift-check`, {});
       checks.push(queued.body.operationId as string);
     }
-    failed += await waitForAll(repo, checks);
+    const checked = await waitForAll(repo, checks);
     const sweepSeconds = (performance.now() - sweepStart) / 1000;
     return {
       replicas: replicaCount,
       engineRuns,
-      previewSeconds,
-      previewsPerMinute: (count / previewSeconds) * 60,
-      sweepSeconds,
-      checksPerMinute: (count / sweepSeconds) * 60,
-      failed,
+      previews: phase(previewed, previewSeconds),
+      sweep: phase(checked, sweepSeconds),
+      failed: failures(previewed) + failures(applied) + failures(checked),
     };
   } finally {
     for (const replica of replicas) await replica.stop();
@@ -114,35 +146,66 @@ async function scenario(
   }
 }
 
+/** Per field, the median over the rounds of one set-up. */
+function medianRow(samples: Row[]): Row {
+  const mid = <T>(values: T[], by: (v: T) => number) =>
+    values.map(by).sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  const medianPhase = (pick: (r: Row) => Phase): Phase => ({
+    seconds: mid(samples, (r) => pick(r).seconds),
+    perMinute: mid(samples, (r) => pick(r).perMinute),
+    medianRun: mid(samples, (r) => pick(r).medianRun),
+    busy: mid(samples, (r) => pick(r).busy),
+  });
+  const [first] = samples;
+  return {
+    replicas: first?.replicas ?? 0,
+    engineRuns: first?.engineRuns ?? 0,
+    previews: medianPhase((r) => r.previews),
+    sweep: medianPhase((r) => r.sweep),
+    failed: samples.reduce((sum, r) => sum + r.failed, 0),
+  };
+}
+
+// One replica, then two with the same engine runs in total, then two with twice as many.
+const SETUPS = [
+  [1, 2],
+  [2, 1],
+  [2, 2],
+] as const;
+
 const cluster = await startPostgres();
 try {
-  const rows: Row[] = [];
-  // One replica, then two with the same engine runs in total, then two with twice as many.
-  for (const [replicas, runs] of [
-    [1, 2],
-    [2, 1],
-    [2, 2],
-  ] as const) {
-    rows.push(await scenario(cluster, replicas, runs));
+  const samples: Row[][] = SETUPS.map(() => []);
+  for (let round = 0; round < rounds; round += 1) {
+    for (const [i, [replicas, runs]] of SETUPS.entries()) {
+      samples[i]?.push(await scenario(cluster, replicas, runs));
+    }
   }
-  console.log(`${count} properties, ${availableParallelism()} CPU cores`);
-  console.table(
-    rows.map((r) => ({
-      replicas: r.replicas,
-      'engine runs each': r.engineRuns,
-      'previews (s)': r.previewSeconds.toFixed(1),
-      'previews/min': r.previewsPerMinute.toFixed(1),
-      'drift sweep (s)': r.sweepSeconds.toFixed(1),
-      'checks/min': r.checksPerMinute.toFixed(1),
-      failed: r.failed,
-    })),
-  );
+  const rows = samples.map(medianRow);
+  console.log(`${count} properties, ${rounds} round(s), ${availableParallelism()} CPU cores`);
+  for (const [name, pick] of [
+    ['Queued previews', (r: Row) => r.previews],
+    ['Fleet drift sweep', (r: Row) => r.sweep],
+  ] as const) {
+    console.log(name);
+    console.table(
+      rows.map((r) => ({
+        replicas: r.replicas,
+        'engine runs each': r.engineRuns,
+        'wall (s)': pick(r).seconds.toFixed(1),
+        'per min': pick(r).perMinute.toFixed(1),
+        'median run (s)': pick(r).medianRun.toFixed(2),
+        busy: pick(r).busy.toFixed(2),
+        failed: r.failed,
+      })),
+    );
+  }
   const [one, ...others] = rows;
   for (const row of one ? others : []) {
     console.log(
       `${row.replicas} replicas x ${row.engineRuns} runs vs 1 x ${one?.engineRuns}: previews ` +
-        `${((one?.previewSeconds ?? 0) / row.previewSeconds).toFixed(2)}x, drift sweep ` +
-        `${((one?.sweepSeconds ?? 0) / row.sweepSeconds).toFixed(2)}x as fast`,
+        `${((one?.previews.seconds ?? 0) / row.previews.seconds).toFixed(2)}x, drift sweep ` +
+        `${((one?.sweep.seconds ?? 0) / row.sweep.seconds).toFixed(2)}x as fast`,
     );
   }
 } finally {
