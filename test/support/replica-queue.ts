@@ -6,12 +6,13 @@ import pg from 'pg';
 import { ProgressBus } from '../../infra/events/bus.ts';
 import type { ProgressEvent } from '../../infra/events/model.ts';
 import { fromWire, toWire } from '../../infra/events/pg-relay.ts';
-import { type Replication, startReplication } from '../../infra/jobs/replication.ts';
+import type { Replication } from '../../infra/jobs/replication.ts';
 import { createLogger } from '../../infra/logging/logger.ts';
 import type { Operation } from '../../infra/operations/model.ts';
 import type { RunOperation } from '../../infra/operations/queue.ts';
 import { ReplicatedOperationQueue } from '../../infra/operations/replicated-queue.ts';
-import { PostgresRepository } from '../../infra/storage/postgres.ts';
+import type { PostgresRepository } from '../../infra/storage/postgres.ts';
+import { openTestReplication } from './test-replication.ts';
 
 export interface TestReplica {
   name: string;
@@ -37,12 +38,7 @@ export async function startTestReplica(
   const logger = createLogger({
     logLevel: process.env.BLKSHP_TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent',
   });
-  const repo = await PostgresRepository.open(url);
-  await repo.migrate();
-  const replication = await startReplication({
-    url,
-    replicaName: name,
-    heartbeatSeconds: 10,
+  const { repo, replication } = await openTestReplication(url, name, {
     maxEngineRuns: options.maxConcurrent ?? 2,
     logger,
     superviseIntervalSeconds: 1,

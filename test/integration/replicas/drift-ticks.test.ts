@@ -4,10 +4,11 @@ import { ReplicatedDriftTicks } from '../../../infra/drift/replicated-ticks.ts';
 import { DriftScheduler } from '../../../infra/drift/scheduler.ts';
 import { createSchedulesApi } from '../../../infra/drift/schedules.ts';
 import { QUEUES } from '../../../infra/jobs/job-engine.ts';
-import { type Replication, startReplication } from '../../../infra/jobs/replication.ts';
-import { PostgresRepository } from '../../../infra/storage/postgres.ts';
+import type { Replication } from '../../../infra/jobs/replication.ts';
+import type { PostgresRepository } from '../../../infra/storage/postgres.ts';
 import { FakeDriftQueue } from '../../support/fake-drift-queue.ts';
 import { usePostgresCluster } from '../../support/postgres-suite.ts';
+import { openTestReplication } from '../../support/test-replication.ts';
 
 const logger = pino({ level: 'silent' });
 const cluster = usePostgresCluster();
@@ -26,12 +27,7 @@ async function startTickReplica(
   queue: FakeDriftQueue,
   fleetCron = '* * * * *',
 ) {
-  const repo = await PostgresRepository.open(url);
-  await repo.migrate();
-  const replication = await startReplication({
-    url,
-    replicaName: name,
-    heartbeatSeconds: 10,
+  const { repo, replication } = await openTestReplication(url, name, {
     maxEngineRuns: 1,
     logger,
     cronMonitorIntervalSeconds: 1,

@@ -8,14 +8,15 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ControlPlane } from '../../../infra/control-plane.ts';
-import { type Replication, startReplication } from '../../../infra/jobs/replication.ts';
+import type { Replication } from '../../../infra/jobs/replication.ts';
 import type { Operation } from '../../../infra/operations/model.ts';
 import { getEngine } from '../../../infra/pulumi/engine.ts';
-import { PostgresRepository } from '../../../infra/storage/postgres.ts';
+import type { PostgresRepository } from '../../../infra/storage/postgres.ts';
 import type { SlackCall } from '../../support/fake-slack.ts';
 import { usePostgresCluster } from '../../support/postgres-suite.ts';
 import { testPropertyInput } from '../../support/properties.ts';
 import { withTempDir } from '../../support/temp-dir.ts';
+import { openTestReplication } from '../../support/test-replication.ts';
 import { startBot } from '../bot/harness.ts';
 
 const logger = pino({ level: 'silent' });
@@ -35,15 +36,7 @@ async function startReplica(
   name: string,
   takeWork: boolean,
 ): Promise<InProcessReplica> {
-  const repo = await PostgresRepository.open(url);
-  await repo.migrate();
-  const replication = await startReplication({
-    url,
-    replicaName: name,
-    heartbeatSeconds: 10,
-    maxEngineRuns: 2,
-    logger,
-  });
+  const { repo, replication } = await openTestReplication(url, name, { maxEngineRuns: 2, logger });
   const dataDir = join(dir, name);
   await mkdir(dataDir, { recursive: true });
   const controlPlane = await ControlPlane.open({
