@@ -203,6 +203,9 @@ export class DriftScheduler {
         this.#track(this.#check(slug));
         continue;
       }
+      // TODO(replica jitter): the wait lives in this process; if this replica dies, the check
+      // waits for the next tick. Unblocked by sending the check as a job-engine job with a
+      // start-after delay, so whichever replica is alive takes it.
       const handle = this.#clock.setTimeout(() => {
         this.#jittered.delete(slug);
         if (!this.#stopped) this.#track(this.#check(slug));

@@ -39,6 +39,9 @@ export async function openStack(
   program: PulumiFn,
   projectName = PROPERTY_PROJECT,
 ): Promise<Stack> {
+  // TODO(settings on shared disk): Pulumi.<stack>.yaml (encrypted secrets, salt) lives here, so
+  // replicas need this directory on a shared volume. Unblocked by keeping each stack's settings
+  // in Postgres and writing them into a per-replica work directory before each run.
   const workDir = join(env.workspacesDir, projectName, stackName);
   await mkdir(workDir, { recursive: true });
   // The file backend refuses a state directory that does not exist yet.
