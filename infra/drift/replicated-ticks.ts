@@ -7,12 +7,15 @@
  * Under load pg-boss can hand over one occurrence twice (seen once in a full test run: two jobs
  * for one minute). So the replica first claims the occurrence: a job in a queue nobody works,
  * whose id is derived from (scope, occurrence); pg-boss refuses a second job with that id.
+ *
+ * Each due check then waits out its jitter as a deferred job (one waiting per property), not as
+ * a timer in the replica that took the tick: if that replica dies, another one starts the check.
  */
 import { createHash } from 'node:crypto';
 import type { JobWithMetadata, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import { QUEUES } from '../jobs/job-engine.ts';
-import type { DriftScheduler } from './scheduler.ts';
+import type { CheckDeferral, DriftScheduler } from './scheduler.ts';
 import { compileSchedule, FLEET_SCOPE } from './schedules.ts';
 
 /** How many handled ticks a replica remembers (for tests and diagnostics). */
@@ -22,7 +25,11 @@ interface TickJob {
   scope: string;
 }
 
-export class ReplicatedDriftTicks {
+interface CheckJob {
+  slug: string;
+}
+
+export class ReplicatedDriftTicks implements CheckDeferral {
   readonly #boss: PgBoss;
   readonly #scheduler: DriftScheduler;
   readonly #logger: Logger;
@@ -44,7 +51,22 @@ export class ReplicatedDriftTicks {
     // A dispatch takes seconds; one still active after 5 minutes belonged to a dead replica.
     await boss.createQueue(QUEUES.driftTick, { expireInSeconds: 300, retryLimit: 2 });
     await boss.createQueue(QUEUES.driftTickClaims, { retentionSeconds: 7 * 24 * 3600 });
+    // `short`: one waiting check per property (its singleton key); a repeat send returns null.
+    // Queueing a check takes well under a minute; one active longer belonged to a dead replica.
+    await boss.createQueue(QUEUES.driftCheck, {
+      policy: 'short',
+      expireInSeconds: 60,
+      retryLimit: 2,
+    });
     await ticks.sync();
+    await boss.work(
+      QUEUES.driftCheck,
+      { pollingIntervalSeconds: 2 },
+      async ([job]: Array<{ data: CheckJob }>) => {
+        if (job) await scheduler.runDeferredCheck(job.data.slug);
+      },
+    );
+    scheduler.useDeferral(ticks);
     await boss.work(
       QUEUES.driftTick,
       { pollingIntervalSeconds: 2, includeMetadata: true },
@@ -64,6 +86,13 @@ export class ReplicatedDriftTicks {
       },
     );
     return ticks;
+  }
+
+  async defer(slug: string, delayMs: number): Promise<boolean> {
+    const job: CheckJob = { slug };
+    const startAfter = Math.ceil(delayMs / 1000);
+    const id = await this.#boss.send(QUEUES.driftCheck, job, { singletonKey: slug, startAfter });
+    return id !== null;
   }
 
   /** The latest ticks this replica took: which schedule, and the occurrence (its minute slot). */
@@ -98,7 +127,11 @@ export class ReplicatedDriftTicks {
 
   async stop(): Promise<void> {
     await this.#sync;
-    await this.#boss.offWork(QUEUES.driftTick, { wait: false }).catch(() => undefined);
+    this.#scheduler.useDeferral(null);
+    // Checks still waiting stay in the job engine for the other replicas.
+    for (const queue of [QUEUES.driftTick, QUEUES.driftCheck]) {
+      await this.#boss.offWork(queue, { wait: false }).catch(() => undefined);
+    }
   }
 
   async #syncOnce(): Promise<void> {

@@ -53,6 +53,15 @@ export interface DriftSchedulerOptions {
   externalTicks?: boolean;
 }
 
+/**
+ * Holds a due check until its start somewhere that outlives this process (the job engine, with
+ * replicas), so a replica that dies while a check waits out its jitter loses nothing.
+ */
+export interface CheckDeferral {
+  /** Starts `runDeferredCheck(slug)` on some replica after `delayMs`; false if one is waiting. */
+  defer(slug: string, delayMs: number): Promise<boolean>;
+}
+
 export interface SchedulerStats {
   /** Wake-ups at which at least one schedule was due. */
   ticks: number;
@@ -73,6 +82,7 @@ export class DriftScheduler {
   #cursor: Date;
   #timer: unknown = null;
   readonly #jittered = new Map<string, unknown>();
+  #deferral: CheckDeferral | null = null;
   readonly #inflight = new Set<Promise<void>>();
   #stopped = false;
   #arming: Promise<void> = Promise.resolve();
@@ -108,6 +118,19 @@ export class DriftScheduler {
       }
     });
     return this.#arming;
+  }
+
+  /** From now on, due checks wait out their jitter in `deferral` instead of a local timer. */
+  useDeferral(deferral: CheckDeferral | null): void {
+    this.#deferral = deferral;
+  }
+
+  /** A check whose jitter was waited out by the deferral: queued now, unless one is busy. */
+  async runDeferredCheck(slug: string): Promise<void> {
+    if (this.#stopped) return;
+    const work = this.#check(slug);
+    this.#track(work);
+    await work;
   }
 
   /** The stored schedules and the fleet default, as the timer reads them. */
@@ -194,23 +217,36 @@ export class DriftScheduler {
     const maxJitter = this.#options.maxJitterMs ?? 5 * 60_000;
     const random = this.#options.random ?? Math.random;
     for (const slug of slugs) {
+      const delay = Math.floor(random() * maxJitter);
+      const deferral = this.#deferral;
+      if (deferral) {
+        this.#track(this.#defer(deferral, slug, delay));
+        continue;
+      }
       if (this.#jittered.has(slug)) {
         this.#track(this.#skip(slug, 'a scheduled check is still waiting for its start', null));
         continue;
       }
-      const delay = Math.floor(random() * maxJitter);
       if (delay === 0) {
         this.#track(this.#check(slug));
         continue;
       }
-      // TODO(replica jitter): the wait lives in this process; if this replica dies, the check
-      // waits for the next tick. Unblocked by sending the check as a job-engine job with a
-      // start-after delay, so whichever replica is alive takes it.
       const handle = this.#clock.setTimeout(() => {
         this.#jittered.delete(slug);
         if (!this.#stopped) this.#track(this.#check(slug));
       }, delay);
       this.#jittered.set(slug, handle);
+    }
+  }
+
+  async #defer(deferral: CheckDeferral, slug: string, delayMs: number): Promise<void> {
+    try {
+      if (!(await deferral.defer(slug, delayMs))) {
+        await this.#skip(slug, 'a scheduled check is still waiting for its start', null);
+      }
+    } catch (error) {
+      this.#stats.failed += 1;
+      this.#logger.error({ err: error, property: slug }, 'scheduled drift check failed to defer');
     }
   }
 

@@ -14,6 +14,8 @@ export const QUEUES = {
   driftTick: 'blkshp-drift-tick',
   /** Never worked: a job per handled tick, whose id (from the occurrence) makes a repeat fail. */
   driftTickClaims: 'blkshp-drift-tick-claims',
+  /** A due check waiting out its jitter: one per property (queue policy `short`). */
+  driftCheck: 'blkshp-drift-check',
 } as const;
 
 export interface JobEngineOptions {

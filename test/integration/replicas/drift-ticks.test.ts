@@ -11,6 +11,8 @@ import { usePostgresCluster } from '../../support/postgres-suite.ts';
 import { openTestReplication } from '../../support/test-replication.ts';
 
 const logger = pino({ level: 'silent' });
+/** A fleet schedule that never fires while a test runs. */
+const YEARLY = '0 0 1 1 *';
 const cluster = usePostgresCluster();
 
 interface TickReplica {
@@ -19,13 +21,15 @@ interface TickReplica {
   scheduler: DriftScheduler;
   ticks: ReplicatedDriftTicks;
   close(): Promise<void>;
+  /** Dies as a killed process would: no graceful stop, nothing handed back. */
+  kill(): Promise<void>;
 }
 
 async function startTickReplica(
   url: string,
   name: string,
   queue: FakeDriftQueue,
-  fleetCron = '* * * * *',
+  options: { fleetCron?: string; maxJitterMs?: number; random?: () => number } = {},
 ) {
   const { repo, replication } = await openTestReplication(url, name, {
     maxEngineRuns: 1,
@@ -36,20 +40,31 @@ async function startTickReplica(
     controlPlane: queue,
     repo,
     logger,
-    maxJitterMs: 0,
-    defaultSchedule: { cron: fleetCron, timezone: 'UTC' },
+    maxJitterMs: options.maxJitterMs ?? 0,
+    ...(options.random ? { random: options.random } : {}),
+    defaultSchedule: { cron: options.fleetCron ?? '* * * * *', timezone: 'UTC' },
     externalTicks: true,
   });
   const ticks = await ReplicatedDriftTicks.start(replication.boss, scheduler, logger);
+  let killed = false;
   return {
     replication,
     repo,
     scheduler,
     ticks,
     async close() {
+      if (killed) return;
       await ticks.stop();
       await scheduler.stop();
       await replication.close();
+      await repo.close();
+    },
+    async kill() {
+      killed = true;
+      await replication.boss.stop({ graceful: false, close: true });
+      await scheduler.stop();
+      await replication.relay.close();
+      await replication.lockPool.end();
       await repo.close();
     },
   } satisfies TickReplica;
@@ -91,8 +106,8 @@ describe('drift schedules shared by two replicas', () => {
     const url = await cluster.createDatabase();
     const queue = new FakeDriftQueue(['alpha', 'beta'], { maxConcurrent: 2, checkMs: 10 });
     // A yearly schedule: no tick of its own comes during the test; the repeats are sent by hand.
-    const a = await startTickReplica(url, 'repeat-a', queue, '0 0 1 1 *');
-    const b = await startTickReplica(url, 'repeat-b', queue, '0 0 1 1 *');
+    const a = await startTickReplica(url, 'repeat-a', queue, { fleetCron: YEARLY });
+    const b = await startTickReplica(url, 'repeat-b', queue, { fleetCron: YEARLY });
     try {
       await a.replication.boss.send(QUEUES.driftTick, { scope: '*' });
       await b.replication.boss.send(QUEUES.driftTick, { scope: '*' });
@@ -107,6 +122,39 @@ describe('drift schedules shared by two replicas', () => {
       const ticks = [...a.ticks.handled(), ...b.ticks.handled()];
       expect(ticks).toHaveLength(1);
       expect(ticks[0]?.occurrence).toMatch(/-01-01T00:00:00\.000Z$/);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('a check waiting out its jitter runs on the other replica when its own dies', async () => {
+    const url = await cluster.createDatabase();
+    const queue = new FakeDriftQueue(['alpha', 'beta'], { maxConcurrent: 2, checkMs: 10 });
+    // Every check waits 3 seconds; the yearly fleet schedule never ticks on its own.
+    const jitter = { fleetCron: YEARLY, maxJitterMs: 4_000, random: () => 0.75 };
+    const a = await startTickReplica(url, 'jitter-a', queue, jitter);
+    const b = await startTickReplica(url, 'jitter-b', queue, jitter);
+    try {
+      await a.scheduler.fire(['*']);
+      await a.scheduler.idle();
+      // A second tick while both wait: nothing more waits, and each skip is audited.
+      await a.scheduler.fire(['*']);
+      await a.scheduler.idle();
+      const skips = queue.auditLog.filter((r) => r.action === 'drift.skipped');
+      expect(skips.map((r) => r.property).sort()).toEqual(['alpha', 'beta']);
+      expect(queue.driftCalls).toHaveLength(0);
+
+      // Replica a dies before the checks start: nothing of it runs again.
+      await a.kill();
+      const deadline = Date.now() + 30_000;
+      while (queue.driftCalls.length < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await b.scheduler.idle();
+      expect(queue.driftCalls.map((c) => c.slug).sort()).toEqual(['alpha', 'beta']);
+      expect(queue.driftCalls.every((c) => c.priority === 'scheduled')).toBe(true);
     } finally {
       await a.close();
       await b.close();

@@ -110,6 +110,37 @@ describe('DriftScheduler (fake clock, fake queue)', () => {
     expect(at).toEqual({ b: '+1m', c: '+5m', a: '+9m' });
   });
 
+  it('hands each delay to a deferral when one is set, and audits a property already waiting', async () => {
+    vi.setSystemTime(new Date('2025-01-01T00:00:30Z'));
+    await schedule('*', '0 * * * *', 'UTC');
+    const queue = new FakeDriftQueue(['a', 'b'], { maxConcurrent: 4, checkMs: 1 });
+    const started = await start(queue, { maxJitterMs: 10 * MINUTE, random: () => 0.5 });
+    const deferred: Array<[string, number]> = [];
+    started.useDeferral({
+      // 'b' is already waiting somewhere: the deferral refuses it.
+      defer: async (slug, delayMs) => {
+        deferred.push([slug, delayMs]);
+        return slug !== 'b';
+      },
+    });
+
+    await advanceTo('2025-01-01T01:30:00Z');
+    // No local timer ran a check: the deferral owns the wait.
+    expect(queue.driftCalls).toHaveLength(0);
+    expect(deferred).toEqual([
+      ['a', 5 * MINUTE],
+      ['b', 5 * MINUTE],
+    ]);
+    const skips = queue.auditLog.filter((r) => r.action === 'drift.skipped');
+    expect(skips.map((r) => [r.property, r.detail])).toEqual([
+      ['b', 'a scheduled check is still waiting for its start'],
+    ]);
+
+    // When the wait is over, whoever held it starts the check through the scheduler.
+    await started.runDeferredCheck('a');
+    expect(queue.driftCalls.map((c) => [c.slug, c.priority])).toEqual([['a', 'scheduled']]);
+  });
+
   it('skips a property whose last drift check is still running and audits the skip', async () => {
     vi.setSystemTime(new Date('2025-01-01T00:00:30Z'));
     await schedule('*', '*/10 * * * *', 'UTC');
