@@ -496,6 +496,25 @@ export class PostgresRepository implements Repository {
     await this.#query('DELETE FROM idempotency_keys WHERE key_hash = $1', [keyHash]);
   }
 
+  async getStackSettings(stack: string): Promise<string | null> {
+    const { rows } = await this.#query('SELECT content FROM stack_settings WHERE stack = $1', [
+      stack,
+    ]);
+    return rows[0] ? String(rows[0].content) : null;
+  }
+
+  async putStackSettings(stack: string, content: string, at: string): Promise<void> {
+    await this.#query(
+      `INSERT INTO stack_settings (stack, content, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (stack) DO UPDATE SET content = excluded.content, updated_at = excluded.updated_at`,
+      [stack, content, iso(at)],
+    );
+  }
+
+  async deleteStackSettings(stack: string): Promise<void> {
+    await this.#query('DELETE FROM stack_settings WHERE stack = $1', [stack]);
+  }
+
   async insertWebhookDelivery(delivery: WebhookDelivery): Promise<void> {
     await this.#query(
       `INSERT INTO webhook_deliveries (id, event_id, event_type, property, target, status,

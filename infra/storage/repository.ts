@@ -189,6 +189,11 @@ export interface Repository {
   completeIdempotencyKey(keyHash: string, response: IdempotentResponse): Promise<void>;
   releaseIdempotencyKey(keyHash: string): Promise<void>;
 
+  /** A stack's settings file as last stored, or null; `stack` is `<project>/<stack>`. */
+  getStackSettings(stack: string): Promise<string | null>;
+  putStackSettings(stack: string, content: string, at: string): Promise<void>;
+  deleteStackSettings(stack: string): Promise<void>;
+
   insertWebhookDelivery(delivery: WebhookDelivery): Promise<void>;
   updateWebhookDelivery(
     id: string,

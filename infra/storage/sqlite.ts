@@ -487,6 +487,25 @@ export class SqliteRepository implements Repository {
     this.#run('DELETE FROM idempotency_keys WHERE key_hash = ?', keyHash);
   }
 
+  async getStackSettings(stack: string): Promise<string | null> {
+    const row = this.#get('SELECT content FROM stack_settings WHERE stack = ?', stack);
+    return row ? String(row.content) : null;
+  }
+
+  async putStackSettings(stack: string, content: string, at: string): Promise<void> {
+    this.#run(
+      `INSERT INTO stack_settings (stack, content, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (stack) DO UPDATE SET content = excluded.content, updated_at = excluded.updated_at`,
+      stack,
+      content,
+      iso(at),
+    );
+  }
+
+  async deleteStackSettings(stack: string): Promise<void> {
+    this.#run('DELETE FROM stack_settings WHERE stack = ?', stack);
+  }
+
   async insertWebhookDelivery(delivery: WebhookDelivery): Promise<void> {
     this.#run(
       `INSERT INTO webhook_deliveries (id, event_id, event_type, property, target, status,

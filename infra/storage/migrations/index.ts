@@ -6,6 +6,7 @@ import { BlkshpError, ERROR_CODES } from '../../errors.ts';
 import { initial } from './0001-initial.ts';
 import { drift } from './0002-drift.ts';
 import { idempotency } from './0003-idempotency.ts';
+import { stackSettings } from './0004-stack-settings.ts';
 
 export interface Migration {
   version: number;
@@ -14,7 +15,7 @@ export interface Migration {
   postgres: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, drift, idempotency];
+export const MIGRATIONS: readonly Migration[] = [initial, drift, idempotency, stackSettings];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../../infra/storage/migrations/index.ts';
 import { openRepository } from '../../../infra/storage/open.ts';
 import { PostgresRepository } from '../../../infra/storage/postgres.ts';
 import { usePostgresCluster } from '../../support/postgres-suite.ts';
@@ -46,8 +47,8 @@ describe('Postgres storage', () => {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
-        const { rows } = await client.query('SELECT version FROM schema_migrations');
-        expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+        const { rows } = await client.query('SELECT version FROM schema_migrations ORDER BY 1');
+        expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
       } finally {
         await client.end();
       }

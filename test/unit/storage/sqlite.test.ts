@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../../infra/storage/migrations/index.ts';
 import { openRepository } from '../../../infra/storage/open.ts';
 import { SqliteRepository } from '../../../infra/storage/sqlite.ts';
 import { defineRepositoryContract } from './repository.contract.ts';
@@ -48,7 +49,7 @@ describe('SQLite storage', () => {
       try {
         expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
         const versions = db.prepare('SELECT version FROM schema_migrations').all();
-        expect(versions.map((v) => v.version)).toEqual([1, 2, 3]);
+        expect(versions.map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
       } finally {
         db.close();
       }
