@@ -92,7 +92,6 @@ async function scenario(
     databaseUrl,
     backendUrl: `file://${join(dir, 'shared', 'state')}`,
     passphrase: 'bench',
-    workspacesDir: join(dir, 'shared', 'workspaces'),
     sandboxDir: join(dir, 'shared', 'sandbox'),
     maxEngineRuns: engineRuns,
   };

@@ -45,6 +45,7 @@ import {
   stackEnvironmentFactory,
 } from './stack-environment.ts';
 import type { StackSecrets } from './stacks/secrets.ts';
+import { repositorySettingsStore } from './stacks/settings-store.ts';
 import type { OperationQuery, Repository, StoredProperty } from './storage/repository.ts';
 import { minRetentionDays, TIER_NAMES, type TierName } from './tiers/index.ts';
 
@@ -101,6 +102,7 @@ export class ControlPlane implements ControlPlaneApi {
       stackEnvironment: stackEnvironmentFactory(
         options.engine,
         options.dirs ?? dirsUnder(options.dataDir),
+        repositorySettingsStore(options.repo),
       ),
       program: options.program ?? createPropertyProgram,
       policyPackDir: options.policyPackDir,

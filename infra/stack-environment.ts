@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { prepareSandboxPlugins } from '../sandbox/plugins.ts';
 import type { Engine } from './pulumi/engine.ts';
 import type { ProviderPlugin, StackEnvironment } from './pulumi/workspace.ts';
+import type { StackSettingsStore } from './stacks/settings-store.ts';
 import type { StoredProperty } from './storage/repository.ts';
 
 export interface EngineSelector {
@@ -20,7 +21,7 @@ export interface EngineSelector {
   backendEnv?: Record<string, string>;
 }
 
-/** Where one process keeps its files; replicas share the last two (see Settings). */
+/** Where one process keeps its files; replicas share the sandbox's (see Settings). */
 export interface EngineDirs {
   /** This process's own files (the sandbox provider plugins). */
   dataDir: string;
@@ -40,6 +41,7 @@ export function dirsUnder(dataDir: string): EngineDirs {
 export function stackEnvironmentFactory(
   selector: EngineSelector,
   dirs: EngineDirs,
+  settingsStore?: StackSettingsStore,
 ): (property: StoredProperty) => Promise<StackEnvironment> {
   let plugins: Promise<ProviderPlugin[]> | undefined;
   return async (property) => {
@@ -48,6 +50,7 @@ export function stackEnvironmentFactory(
       workspacesDir: dirs.workspacesDir,
       backendUrl: selector.backendUrl,
       extraEnv: { ...selector.backendEnv, ...(await selector.secretsEnv()) },
+      ...(settingsStore ? { settingsStore } : {}),
     };
     if (selector.secretsProvider) env.secretsProvider = selector.secretsProvider;
     if (property.sandbox) {

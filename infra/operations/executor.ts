@@ -7,8 +7,7 @@ import type { ProgressEvent } from '../events/model.ts';
 import type { PropertySpec } from '../properties/spec.ts';
 import type { Engine } from '../pulumi/engine.ts';
 import { protectedResources, unprotectAll } from '../pulumi/protection.ts';
-import type { StackEnvironment } from '../pulumi/workspace.ts';
-import { openStack } from '../pulumi/workspace.ts';
+import { openStack, type StackEnvironment, saveStackSettings } from '../pulumi/workspace.ts';
 import { syncStackConfig } from '../stacks/config.ts';
 import type { StackSecrets } from '../stacks/secrets.ts';
 import type { Repository, StoredProperty } from '../storage/repository.ts';
@@ -64,6 +63,7 @@ export function createExecutor(deps: ExecutorDeps): RunOperation {
     const stack = await openStack(env, property.slug, deps.program(property.spec, placeholder()));
     const recovery = mustRecover ? await recoverStack(stack, logger) : { pendingCreates: [] };
     const { secrets, configHash } = await syncStackConfig(stack, property.spec);
+    await saveStackSettings(env, stack);
     // The inline program is rebuilt with the real secrets now that the stack holds them.
     stack.workspace.program = deps.program(property.spec, secrets);
     const redactor = new Redactor(Object.values(secrets));

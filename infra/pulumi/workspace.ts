@@ -7,6 +7,12 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalWorkspace, type PulumiFn, type Stack } from '@pulumi/pulumi/automation/index.js';
+import { forgetStackConfig } from '../stacks/config.ts';
+import {
+  restoreSettings,
+  type StackSettingsStore,
+  storeSettings,
+} from '../stacks/settings-store.ts';
 import type { Engine } from './engine.ts';
 
 export const PROPERTY_PROJECT = 'blkshp-property';
@@ -31,6 +37,8 @@ export interface StackEnvironment {
   sandbox?: { stateDir: string; plugins: ProviderPlugin[] };
   /** Extra variables for the engine (cloud credentials in production). */
   extraEnv?: Record<string, string>;
+  /** Where each stack's settings file is kept; the work directory then holds a copy. */
+  settingsStore?: StackSettingsStore;
 }
 
 export async function openStack(
@@ -39,11 +47,14 @@ export async function openStack(
   program: PulumiFn,
   projectName = PROPERTY_PROJECT,
 ): Promise<Stack> {
-  // TODO(settings on shared disk): Pulumi.<stack>.yaml (encrypted secrets, salt) lives here, so
-  // replicas need this directory on a shared volume. Unblocked by keeping each stack's settings
-  // in Postgres and writing them into a per-replica work directory before each run.
   const workDir = join(env.workspacesDir, projectName, stackName);
   await mkdir(workDir, { recursive: true });
+  if (
+    env.settingsStore &&
+    (await restoreSettings(env.settingsStore, workDir, projectName, stackName))
+  ) {
+    forgetStackConfig(workDir, stackName);
+  }
   // The file backend refuses a state directory that does not exist yet.
   if (env.backendUrl.startsWith('file://')) {
     await mkdir(fileURLToPath(env.backendUrl), { recursive: true });
@@ -67,4 +78,15 @@ export async function openStack(
       },
     },
   );
+}
+
+/** Stores the stack's settings file (after its config changed) where `env` keeps settings. */
+export async function saveStackSettings(
+  env: StackEnvironment,
+  stack: Stack,
+  projectName = PROPERTY_PROJECT,
+): Promise<void> {
+  if (env.settingsStore) {
+    await storeSettings(env.settingsStore, stack.workspace.workDir, projectName, stack.name);
+  }
 }

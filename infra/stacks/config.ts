@@ -5,10 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ConfigMap, Stack } from '@pulumi/pulumi/automation/index.js';
 import type { PropertySpec } from '../properties/spec.ts';
 import { generateSecret, SECRET_KEYS, type StackSecrets } from './secrets.ts';
+import { settingsFile } from './settings-store.ts';
 
 export const CONFIG_NAMESPACE = 'blkshp';
 const SPEC_KEY = `${CONFIG_NAMESPACE}:spec`;
@@ -27,13 +27,20 @@ export interface SyncedConfig {
  */
 const known = new Map<string, { specJson: string; secrets: StackSecrets }>();
 
+const cacheKey = (workDir: string, stackName: string) => `${workDir}\0${stackName}`;
+
+/** Drops what this process knows of a stack's config (its file was replaced from elsewhere). */
+export function forgetStackConfig(workDir: string, stackName: string): void {
+  known.delete(cacheKey(workDir, stackName));
+}
+
 export async function syncStackConfig(stack: Stack, spec: PropertySpec): Promise<SyncedConfig> {
-  const cacheKey = `${stack.workspace.workDir}\0${stack.name}`;
+  const key = cacheKey(stack.workspace.workDir, stack.name);
   const specJson = canonicalJson(spec);
-  let cached = known.get(cacheKey);
+  let cached = known.get(key);
   if (!cached) {
     cached = await readOrCreate(stack, specJson);
-    known.set(cacheKey, cached);
+    known.set(key, cached);
   } else if (cached.specJson !== specJson) {
     await stack.setAllConfig({ [SPEC_KEY]: { value: specJson, secret: false } });
     cached.specJson = specJson;
@@ -66,7 +73,7 @@ async function readOrCreate(
 
 /** The stack's settings file (`Pulumi.<stack>.yaml`) as the CLI keeps it in the work dir. */
 async function hashConfigFile(stack: Stack): Promise<string> {
-  const file = join(stack.workspace.workDir, `Pulumi.${stack.name}.yaml`);
+  const file = settingsFile(stack.workspace.workDir, stack.name);
   const content = await readFile(file, 'utf8').catch(() => '');
   return createHash('sha256').update(content).digest('hex');
 }

@@ -511,10 +511,6 @@ export class PostgresRepository implements Repository {
     );
   }
 
-  async deleteStackSettings(stack: string): Promise<void> {
-    await this.#query('DELETE FROM stack_settings WHERE stack = $1', [stack]);
-  }
-
   async insertWebhookDelivery(delivery: WebhookDelivery): Promise<void> {
     await this.#query(
       `INSERT INTO webhook_deliveries (id, event_id, event_type, property, target, status,

@@ -189,10 +189,12 @@ export interface Repository {
   completeIdempotencyKey(keyHash: string, response: IdempotentResponse): Promise<void>;
   releaseIdempotencyKey(keyHash: string): Promise<void>;
 
-  /** A stack's settings file as last stored, or null; `stack` is `<project>/<stack>`. */
+  /**
+   * A stack's settings file as last stored, or null; `stack` is `<project>/<stack>`. Kept when
+   * its property is removed: the stack stays in the state backend, and its salt with it.
+   */
   getStackSettings(stack: string): Promise<string | null>;
   putStackSettings(stack: string, content: string, at: string): Promise<void>;
-  deleteStackSettings(stack: string): Promise<void>;
 
   insertWebhookDelivery(delivery: WebhookDelivery): Promise<void>;
   updateWebhookDelivery(

@@ -502,10 +502,6 @@ export class SqliteRepository implements Repository {
     );
   }
 
-  async deleteStackSettings(stack: string): Promise<void> {
-    this.#run('DELETE FROM stack_settings WHERE stack = ?', stack);
-  }
-
   async insertWebhookDelivery(delivery: WebhookDelivery): Promise<void> {
     this.#run(
       `INSERT INTO webhook_deliveries (id, event_id, event_type, property, target, status,

@@ -1,6 +1,7 @@
 /**
  * A service replica as its own process (`blkshp serve`) with the settings replicas share: one
- * Postgres, one state backend, one passphrase, shared stack settings and sandbox directories.
+ * Postgres (which keeps the stack settings too), one state backend, one passphrase, and the
+ * sandbox cloud's directory. Work directories are each replica's own, under its data directory.
  * Used by the two-replica test and the replica benchmark.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -16,7 +17,6 @@ export interface SharedReplicaSettings {
   /** Variables the state backend needs (object-store credentials). */
   backendEnv?: Record<string, string>;
   passphrase: string;
-  workspacesDir: string;
   sandboxDir: string;
   maxEngineRuns?: number;
 }
@@ -64,7 +64,6 @@ export async function startReplicaProcess(
         PULUMI_BACKEND_URL: shared.backendUrl,
         PULUMI_CONFIG_PASSPHRASE: shared.passphrase,
         BLKSHP_DATA_DIR: join(dir, name),
-        BLKSHP_WORKSPACES_DIR: shared.workspacesDir,
         BLKSHP_SANDBOX_DIR: shared.sandboxDir,
         BLKSHP_REPLICA_NAME: name,
         BLKSHP_PORT: String(port),

@@ -45,7 +45,7 @@ async function startReplica(
     dataDir,
     dirs: {
       dataDir,
-      workspacesDir: join(dir, 'shared', 'workspaces'),
+      workspacesDir: join(dataDir, 'workspaces'),
       sandboxDir: join(dir, 'shared', 'sandbox'),
     },
     replication,

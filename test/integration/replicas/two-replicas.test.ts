@@ -2,7 +2,7 @@
  * Two real service processes on one Postgres and one S3-compatible store, driven through their
  * REST APIs; one is killed (SIGKILL, whole process group) in the middle of an apply.
  */
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -42,11 +42,10 @@ describe('two replicas on one Postgres and one object store', () => {
 async function scenario(dir: string): Promise<void> {
   const databaseUrl = await cluster.createDatabase();
   const s3 = await startLocalS3(join(dir, 's3'));
-  const shared = {
-    workspaces: join(dir, 'shared', 'workspaces'),
-    sandbox: join(dir, 'shared', 'sandbox'),
-  };
-  await mkdir(shared.workspaces, { recursive: true });
+  // The sandbox cloud is the one thing on disk the replicas share (it stands for the real
+  // cloud); each keeps its own work directories, with the stack settings from Postgres.
+  const shared = { sandbox: join(dir, 'shared', 'sandbox') };
+  await mkdir(shared.sandbox, { recursive: true });
 
   const repo = await PostgresRepository.open(databaseUrl);
   await repo.migrate();
@@ -57,7 +56,6 @@ async function scenario(dir: string): Promise<void> {
     backendUrl: s3.backendUrl,
     backendEnv: s3.env,
     passphrase: PASSPHRASE,
-    workspacesDir: shared.workspaces,
     sandboxDir: shared.sandbox,
   };
   const replicas: ReplicaProcess[] = [];
@@ -170,6 +168,18 @@ async function scenario(dir: string): Promise<void> {
     const recovered = await repo.getOperation(fresh);
     expect(recovered?.error).toBeNull();
     expect(recovered?.status).toBe('succeeded');
+
+    // Every stack's settings (salt, encrypted secrets) are in Postgres, and every replica's
+    // copy in its own work directory is that one: nothing about a stack lives on one disk only.
+    for (const slug of slugs) {
+      const stored = await repo.getStackSettings(`blkshp-property/${slug}`);
+      expect(stored).toMatch(/^encryptionsalt: /m);
+      for (const name of ['replica-a', 'replica-b']) {
+        const file = join(dir, name, 'workspaces', 'blkshp-property', slug, `Pulumi.${slug}.yaml`);
+        const copy = await readFile(file, 'utf8').catch(() => null);
+        if (copy !== null) expect(copy).toBe(stored);
+      }
+    }
   } finally {
     for (const replica of replicas) await replica.stop();
     await repo.close();

@@ -566,7 +566,7 @@ export function defineRepositoryContract(
     });
 
     describe('stack settings', () => {
-      it('stores a settings file, replaces it whole, and forgets it when deleted', async () => {
+      it('stores a settings file per stack and replaces it whole', async () => {
         const stack = 'blkshp-property/alpha';
         expect(await repo.getStackSettings(stack)).toBeNull();
         const first = 'encryptionsalt: v1:abc\nconfig:\n  blkshp:spec: "{}"\n';
@@ -575,8 +575,6 @@ export function defineRepositoryContract(
         await repo.putStackSettings(stack, 'config: {}\n', '2025-01-01T00:01:00.000Z');
         expect(await repo.getStackSettings(stack)).toBe('config: {}\n');
         expect(await repo.getStackSettings('blkshp-property/beta')).toBeNull();
-        await repo.deleteStackSettings(stack);
-        expect(await repo.getStackSettings(stack)).toBeNull();
       });
     });
   });

@@ -1,0 +1,68 @@
+/**
+ * A stack's settings file (`Pulumi.<stack>.yaml`: its config, the generated secrets encrypted,
+ * the passphrase salt) is kept in the database; the work directory holds the copy the CLI reads.
+ * Before a run the copy is written from the database, and after the run's config is in step it
+ * is stored back. Only the run holding the stack writes (one operation per stack, across
+ * replicas too), so two writers never meet, and replicas need no shared disk for settings.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Repository } from '../storage/repository.ts';
+
+export interface StackSettingsStore {
+  /** The stored file of `<project>/<stack>`, or null when none is stored yet. */
+  load(key: string): Promise<string | null>;
+  save(key: string, content: string): Promise<void>;
+}
+
+export function repositorySettingsStore(
+  repo: Pick<Repository, 'getStackSettings' | 'putStackSettings'>,
+): StackSettingsStore {
+  return {
+    load: (key) => repo.getStackSettings(key),
+    save: (key, content) => repo.putStackSettings(key, content, new Date().toISOString()),
+  };
+}
+
+export const settingsKey = (project: string, stack: string) => `${project}/${stack}`;
+
+export const settingsFile = (workDir: string, stack: string) =>
+  join(workDir, `Pulumi.${stack}.yaml`);
+
+const readIfThere = (file: string) => readFile(file, 'utf8').catch(() => null);
+
+/**
+ * Writes the stored file into the work directory; true when that changed the copy there (so
+ * whatever was cached from the old copy is stale). With nothing stored (a new stack, or one
+ * from before the database kept settings) the copy on disk stays and is stored after the run.
+ */
+export async function restoreSettings(
+  store: StackSettingsStore,
+  workDir: string,
+  project: string,
+  stack: string,
+): Promise<boolean> {
+  const stored = await store.load(settingsKey(project, stack));
+  if (stored === null) return false;
+  const file = settingsFile(workDir, stack);
+  if ((await readIfThere(file)) === stored) return false;
+  // Written aside and renamed, so the CLI never reads half a file.
+  const temp = `${file}.${randomUUID()}.tmp`;
+  await writeFile(temp, stored, { mode: 0o600 });
+  await rename(temp, file);
+  return true;
+}
+
+/** Stores the work directory's copy when it differs from the stored one. */
+export async function storeSettings(
+  store: StackSettingsStore,
+  workDir: string,
+  project: string,
+  stack: string,
+): Promise<void> {
+  const content = await readIfThere(settingsFile(workDir, stack));
+  if (content === null) return;
+  const key = settingsKey(project, stack);
+  if ((await store.load(key)) !== content) await store.save(key, content);
+}
