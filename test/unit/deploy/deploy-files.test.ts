@@ -43,7 +43,7 @@ describe('deploy/', () => {
     ] as string[];
     const unknown = set.filter((name) => !known.has(name) && !READ_BY_OTHERS.has(name));
     expect(unknown).toEqual([]);
-    expect(set).toContain('BLKSHP_WORKSPACES_DIR');
+    expect(set).toContain('PULUMI_BACKEND_URL');
   });
 
   it('builds the image in stages, runs it as a non-root user, and checks its health', async () => {
