@@ -22,7 +22,6 @@ export const deploymentConfigSchema = z.object({
   databaseSize: z.string().min(1).default('db-s-1vcpu-2gb'),
   /** 2 or 3 gives a standby that takes over on failure. */
   databaseNodes: z.number().int().min(1).max(3).default(2),
-  sharedStorageGib: z.number().int().min(50).max(16_384).default(50),
   /** Where SSH is allowed from; empty means no SSH at all. */
   adminCidrs: z.array(cidr).max(20).default([]),
   /** Fingerprints or ids of SSH keys already in the DigitalOcean account. */

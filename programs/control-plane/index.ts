@@ -1,8 +1,8 @@
 /**
  * The control plane deployed to DigitalOcean by itself: replicas as droplets behind an HTTPS load
- * balancer, managed Postgres (with a standby) for the catalog and the job queue, a versioned
- * Spaces bucket for the Pulumi state, and an NFS share for the stack settings files the replicas
- * share. The database and the share are reachable from the replicas' VPC only.
+ * balancer, managed Postgres (with a standby) for the catalog, the job queue and the stack settings,
+ * and a versioned Spaces bucket for the Pulumi state. The replicas share no disk. The database is
+ * reachable from the replicas' VPC only.
  *
  * Run it with `node programs/control-plane/deploy.ts preview|up <config.json>`; the README's
  * Operations section lists what to back up.
@@ -10,7 +10,7 @@
 import * as digitalocean from '@pulumi/digitalocean';
 import * as pulumi from '@pulumi/pulumi';
 import type { DeploymentConfig } from './config.ts';
-import { replicaUserData, SHARED_DIR } from './user-data.ts';
+import { replicaUserData } from './user-data.ts';
 
 export const REPLICA_TAG = 'blkshp-control-plane';
 const ANYWHERE = ['0.0.0.0/0', '::/0'];
@@ -90,19 +90,6 @@ export function deployControlPlane(
   const endpoint = `${region}.digitaloceanspaces.com`;
   const backendUrl = pulumi.interpolate`s3://${state.name}?endpoint=${endpoint}&region=us-east-1`;
 
-  // Stack settings files with their encrypted secrets: one share every replica mounts.
-  const share = new digitalocean.Nfs(
-    'shared',
-    {
-      name: name('shared'),
-      region,
-      size: config.sharedStorageGib,
-      vpcId: vpc.id,
-      tags: [REPLICA_TAG],
-    },
-    kept,
-  );
-
   const environment = pulumi
     .all([databaseUrl, backendUrl, stateKey.accessKey, stateKey.secretKey, secrets.passphrase])
     .apply(([url, backend, accessKey, secretKey, passphrase]) => ({
@@ -111,7 +98,6 @@ export function deployControlPlane(
       AWS_ACCESS_KEY_ID: accessKey,
       AWS_SECRET_ACCESS_KEY: secretKey,
       PULUMI_CONFIG_PASSPHRASE: passphrase,
-      BLKSHP_WORKSPACES_DIR: `${SHARED_DIR}/workspaces`,
       BLKSHP_HOST: '0.0.0.0',
       BLKSHP_PORT: String(SERVICE_PORT),
       BLKSHP_PUBLIC_URL: `https://${config.domain}`,
@@ -122,14 +108,8 @@ export function deployControlPlane(
     // TODO(self-deploy secrets): the settings travel in user data (kept secret in the state, but
     // readable from the droplet's metadata service); fetch them from a private object instead.
     const userData = pulumi.secret(
-      pulumi.all([environment, share.host, share.mountPath]).apply(([env, host, path]) =>
-        replicaUserData({
-          replicaName,
-          image: config.image,
-          nfsHost: host,
-          nfsPath: path,
-          environment: env,
-        }),
+      environment.apply((env) =>
+        replicaUserData({ replicaName, image: config.image, environment: env }),
       ),
     );
     return new digitalocean.Droplet(`replica-${i + 1}`, {

@@ -45,12 +45,9 @@ describe('deploying the control plane itself (sandbox cloud, real engine)', () =
       const resources = await listSandboxResources(base.sandboxDir, 'production');
       const droplets = resources.filter((r) => r.type === 'digitalocean:index/droplet:Droplet');
       expect(droplets).toHaveLength(2);
-      const share = resources.find((r) => r.type === 'digitalocean:index/nfs:Nfs');
       // User data carries credentials, so the engine hands it over as a secret.
       const userData = droplets[0]?.inputs.userData as { value?: unknown };
-      expect(String(userData.value)).toContain(
-        `${share?.outputs.host}:${share?.outputs.mountPath}`,
-      );
+      expect(String(userData.value)).toContain('PULUMI_BACKEND_URL=s3://blkshp-cp-state-');
 
       const again = await runSelfDeploy({ ...base, action: 'preview' });
       expect(Object.keys(JSON.parse(again.summary))).toEqual(['same']);

@@ -39,8 +39,6 @@ async function deploy(extra: Record<string, unknown> = {}) {
         if (args.type.endsWith('SpacesKey')) {
           Object.assign(state, { accessKey: 'ACCESS', secretKey: 'spaces-SENTINEL' });
         }
-        if (args.type.endsWith('/nfs:Nfs'))
-          Object.assign(state, { host: '10.240.0.9', mountPath: '/share1' });
         if (args.type.endsWith('LoadBalancer')) state.ip = '192.0.2.10';
         return { id: `${args.name}-id`, state };
       },
@@ -101,7 +99,7 @@ describe('the control plane deployed to DigitalOcean (mocks)', () => {
     });
   });
 
-  it('boots each replica with the shared settings, the NFS share and its own name', async () => {
+  it('boots each replica with the shared settings and its own name, sharing no disk', async () => {
     const { byType, outputs } = await deploy({ replicas: 3 });
     const droplets = byType('/droplet:Droplet');
     expect(droplets.map((d) => d.inputs.name)).toEqual([
@@ -119,8 +117,9 @@ describe('the control plane deployed to DigitalOcean (mocks)', () => {
     expect(userData).toContain(
       'PULUMI_BACKEND_URL=s3://blkshp-cp-state-fra1?endpoint=fra1.digitaloceanspaces.com',
     );
-    expect(userData).toContain('10.240.0.9:/share1');
-    expect(userData).toContain('BLKSHP_WORKSPACES_DIR=/mnt/blkshp-shared/workspaces');
+    // Postgres keeps the stack settings: nothing is mounted, no work directory is shared.
+    expect(userData).not.toMatch(/mounts:|nfs|BLKSHP_WORKSPACES_DIR/);
+    expect(byType('/nfs:Nfs')).toEqual([]);
     expect(userData).toContain('BLKSHP_REPLICA_NAME=blkshp-cp-1');
     expect(userData).toContain(`PULUMI_CONFIG_PASSPHRASE=${PASSPHRASE}`);
     // Nothing secret among the outputs.
