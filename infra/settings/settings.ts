@@ -62,8 +62,8 @@ export interface ReplicaSettings {
 export interface Settings {
   dataDir: string;
   /**
-   * Where each stack's project and settings file (spec and encrypted secrets) live. Replicas
-   * must share it (a shared volume): the secrets in it are generated once per stack.
+   * Each stack's work directory: its project file and a copy of its settings file, which the
+   * database keeps (see infra/stacks/settings-store.ts). Each replica has its own.
    */
   workspacesDir: string;
   /** The offline sandbox cloud's resources; replicas share it the way they share a cloud. */
