@@ -1,11 +1,13 @@
 /**
- * A token bucket per API token, in memory: each token may burst up to `capacity` requests and
- * then gets `refillPerSecond` more each second. Past that the answer is 429 with Retry-After.
+ * A token bucket per API token: each token may burst up to `capacity` requests and then gets
+ * `refillPerSecond` more each second. Past that the answer is 429 with Retry-After.
  *
- * TODO(multi-replica rate limit): buckets are per process, so N replicas allow N times the
- * rate; a shared store (Redis or the database) unblocks a fleet-wide limit.
+ * A single process keeps the buckets in memory. Replicas keep them in the database
+ * (`storedRateBuckets`), so the limit holds for the fleet rather than per replica, at the price
+ * of one database write per request.
  */
 import type { MiddlewareHandler } from 'hono';
+import { type Repository, secondsUntilToken } from '../../infra/storage/repository.ts';
 import type { ApiEnv, Principal } from '../env.ts';
 import { HTTP_ERROR_CODES, problem } from '../problems.ts';
 
@@ -14,9 +16,25 @@ export interface RateLimitOptions {
   capacity: number;
   /** Requests added back per second. */
   refillPerSecond: number;
-  /** Buckets kept at most; idle ones are dropped first. */
+  /** Buckets kept at most in memory; idle ones are dropped first. */
   maxBuckets?: number;
   now?: () => number;
+  /** Where the buckets live; this process's memory when absent. */
+  buckets?: (limits: RateLimitOptions) => RateBuckets;
+}
+
+export interface RateBuckets {
+  /** Takes one request from the key's bucket; 0 when allowed, else seconds to wait. */
+  take(key: string): number | Promise<number>;
+}
+
+/** Buckets in the database every replica reads, so N replicas allow the rate once, not N times. */
+export function storedRateBuckets(
+  repo: Pick<Repository, 'takeRateToken'>,
+): (limits: RateLimitOptions) => RateBuckets {
+  return ({ capacity, refillPerSecond, now = Date.now }) => ({
+    take: (key) => repo.takeRateToken({ key, capacity, refillPerSecond, nowMs: now() }),
+  });
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { capacity: 120, refillPerSecond: 20 };
@@ -31,11 +49,31 @@ export function rateLimit(options: RateLimitOptions = DEFAULT_RATE_LIMIT) {
   if (!(capacity >= 1) || !(refillPerSecond > 0)) {
     throw new TypeError('rateLimit: capacity must be >= 1 and refillPerSecond > 0');
   }
+  const buckets = (options.buckets ?? memoryBuckets)(options);
+
+  const middleware: MiddlewareHandler<ApiEnv> = async function rateLimitMiddleware(c, next) {
+    const principal = c.get('principal') as Principal | undefined;
+    if (principal === undefined) return next();
+    const wait = await buckets.take(principal.tokenId);
+    if (wait > 0) {
+      c.header('Retry-After', String(wait));
+      return problem(
+        c,
+        HTTP_ERROR_CODES.rateLimited,
+        `Too many requests for this token; retry in ${wait} s`,
+      );
+    }
+    await next();
+  };
+  return middleware;
+}
+
+function memoryBuckets(options: RateLimitOptions): RateBuckets {
+  const { capacity, refillPerSecond } = options;
   const maxBuckets = options.maxBuckets ?? 10_000;
   const now = options.now ?? Date.now;
   const buckets = new Map<string, Bucket>();
 
-  /** Takes one request from the key's bucket; returns 0 when allowed, else seconds to wait. */
   function take(key: string): number {
     const at = now();
     const bucket = buckets.get(key) ?? { tokens: capacity, updatedAt: at };
@@ -55,22 +93,7 @@ export function rateLimit(options: RateLimitOptions = DEFAULT_RATE_LIMIT) {
       bucket.tokens -= 1;
       return 0;
     }
-    return Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerSecond));
+    return secondsUntilToken(bucket.tokens, refillPerSecond);
   }
-
-  const middleware: MiddlewareHandler<ApiEnv> = async function rateLimitMiddleware(c, next) {
-    const principal = c.get('principal') as Principal | undefined;
-    if (principal === undefined) return next();
-    const wait = take(principal.tokenId);
-    if (wait > 0) {
-      c.header('Retry-After', String(wait));
-      return problem(
-        c,
-        HTTP_ERROR_CODES.rateLimited,
-        `Too many requests for this token; retry in ${wait} s`,
-      );
-    }
-    await next();
-  };
-  return middleware;
+  return { take };
 }

@@ -8,19 +8,21 @@ import type { DriftResult, NewDriftResult } from '../drift/model.ts';
 import { BlkshpError, ERROR_CODES, notFound } from '../errors.ts';
 import { isFinished, type Operation, type OperationStatus } from '../operations/model.ts';
 import { LATEST_VERSION, MIGRATIONS, schemaTooNew } from './migrations/index.ts';
-import type {
-  ApiTokenRecord,
-  Approval,
-  DriftIgnore,
-  DriftResultQuery,
-  IdempotencyRecord,
-  IdempotentResponse,
-  NewOperation,
-  OperationQuery,
-  Repository,
-  Schedule,
-  StoredProperty,
-  WebhookDelivery,
+import {
+  type ApiTokenRecord,
+  type Approval,
+  type DriftIgnore,
+  type DriftResultQuery,
+  type IdempotencyRecord,
+  type IdempotentResponse,
+  type NewOperation,
+  type OperationQuery,
+  type RateBucketRequest,
+  type Repository,
+  type Schedule,
+  type StoredProperty,
+  secondsUntilToken,
+  type WebhookDelivery,
 } from './repository.ts';
 import {
   type Decoders,
@@ -509,6 +511,24 @@ export class PostgresRepository implements Repository {
        ON CONFLICT (stack) DO UPDATE SET content = excluded.content, updated_at = excluded.updated_at`,
       [stack, content, iso(at)],
     );
+  }
+
+  async takeRateToken(request: RateBucketRequest): Promise<number> {
+    // Every SET expression reads the row as it was, so all three see the same refill.
+    const refilled =
+      'LEAST($2::float8, b.tokens + GREATEST(0, excluded.updated_ms - b.updated_ms) / 1000.0 * $3::float8)';
+    const { rows } = await this.#query(
+      `INSERT INTO rate_buckets AS b (key, tokens, allowed, updated_ms)
+       VALUES ($1, $2::float8 - 1, true, $4)
+       ON CONFLICT (key) DO UPDATE SET
+         allowed = ${refilled} >= 1,
+         tokens = ${refilled} - CASE WHEN ${refilled} >= 1 THEN 1 ELSE 0 END,
+         updated_ms = GREATEST(b.updated_ms, excluded.updated_ms)
+       RETURNING tokens, allowed`,
+      [request.key, request.capacity, request.refillPerSecond, Math.floor(request.nowMs)],
+    );
+    const row = rows[0] as { tokens: number; allowed: boolean };
+    return row.allowed ? 0 : secondsUntilToken(Number(row.tokens), request.refillPerSecond);
   }
 
   async insertWebhookDelivery(delivery: WebhookDelivery): Promise<void> {

@@ -103,6 +103,19 @@ export interface WebhookDelivery {
   updatedAt: string;
 }
 
+export interface RateBucketRequest {
+  key: string;
+  capacity: number;
+  refillPerSecond: number;
+  /** Milliseconds since the epoch; a clock behind the bucket's refills nothing. */
+  nowMs: number;
+}
+
+/** Seconds until a bucket left with `tokens` has one whole request again. */
+export function secondsUntilToken(tokens: number, refillPerSecond: number): number {
+  return Math.max(1, Math.ceil((1 - tokens) / refillPerSecond));
+}
+
 /** A response the API replays for a repeated Idempotency-Key. */
 export interface IdempotentResponse {
   status: number;
@@ -195,6 +208,12 @@ export interface Repository {
    */
   getStackSettings(stack: string): Promise<string | null>;
   putStackSettings(stack: string, content: string, at: string): Promise<void>;
+
+  /**
+   * Takes one request from a token bucket (`capacity` at most, `refillPerSecond` back each
+   * second), atomically; returns 0 when allowed, else the whole seconds until one is back.
+   */
+  takeRateToken(bucket: RateBucketRequest): Promise<number>;
 
   insertWebhookDelivery(delivery: WebhookDelivery): Promise<void>;
   updateWebhookDelivery(

@@ -7,6 +7,7 @@ import { initial } from './0001-initial.ts';
 import { drift } from './0002-drift.ts';
 import { idempotency } from './0003-idempotency.ts';
 import { stackSettings } from './0004-stack-settings.ts';
+import { rateBuckets } from './0005-rate-buckets.ts';
 
 export interface Migration {
   version: number;
@@ -15,7 +16,13 @@ export interface Migration {
   postgres: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, drift, idempotency, stackSettings];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  drift,
+  idempotency,
+  stackSettings,
+  rateBuckets,
+];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
