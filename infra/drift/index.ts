@@ -5,7 +5,9 @@
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { ControlPlaneApi } from '../control-plane-api.ts';
+import { QUEUES } from '../jobs/job-engine.ts';
 import type { Repository } from '../storage/repository.ts';
+import { DigestSchedule, parseDigestTiming } from './digest-schedule.ts';
 import type { DriftNotifier } from './model.ts';
 import { DriftMonitor } from './monitor.ts';
 import { ReplicatedDriftTicks } from './replicated-ticks.ts';
@@ -16,6 +18,7 @@ import { parseWebhookTargets, WebhookNotifier } from './webhooks.ts';
 
 export * from './actions.ts';
 export * from './digest.ts';
+export * from './digest-schedule.ts';
 export * from './model.ts';
 export * from './results.ts';
 export * from './scheduler.ts';
@@ -29,7 +32,10 @@ export interface DriftServiceOptions {
   controlPlane: ControlPlaneApi;
   repo: Repository;
   logger: Logger;
-  /** `process.env`: reads BLKSHP_WEBHOOKS and BLKSHP_DRIFT_SLACK_CHANNEL. */
+  /**
+   * `process.env`: reads BLKSHP_WEBHOOKS, BLKSHP_DRIFT_SLACK_CHANNEL and the digest's
+   * BLKSHP_DRIFT_DIGEST_CRON and BLKSHP_DRIFT_DIGEST_TIMEZONE.
+   */
   env: Record<string, string | undefined>;
   /** The bot's `chat.postMessage`; without it no Slack notifications are sent. */
   postMessage?: PostMessage;
@@ -43,6 +49,8 @@ export interface DriftService {
   monitor: DriftMonitor;
   schedules: SchedulesApi;
   notifiers: DriftNotifier[];
+  /** The daily digest to the drift channel; null without a channel and Slack, or when off. */
+  digest: DigestSchedule | null;
   stop(): Promise<void>;
 }
 
@@ -51,6 +59,7 @@ export async function startDriftService(options: DriftServiceOptions): Promise<D
   const { controlPlane, repo, logger, env } = options;
   const targets = parseWebhookTargets(env.BLKSHP_WEBHOOKS);
   const channel = parseSlackChannel(env.BLKSHP_DRIFT_SLACK_CHANNEL);
+  const digestTiming = parseDigestTiming(env);
 
   const notifiers: DriftNotifier[] = [];
   if (targets.length > 0) notifiers.push(new WebhookNotifier({ targets, repo, logger }));
@@ -75,8 +84,27 @@ export async function startDriftService(options: DriftServiceOptions): Promise<D
     repo,
     onChange: () => void (ticks ? ticks.sync() : scheduler.reload()),
   });
+  const digest =
+    channel && options.postMessage && digestTiming
+      ? await DigestSchedule.start({
+          timing: digestTiming,
+          channel,
+          postMessage: options.postMessage,
+          repo,
+          logger,
+          ...(options.boss ? { boss: options.boss } : {}),
+        })
+      : null;
+  if (!digest && options.boss) {
+    // A digest schedule an earlier configuration left in the job engine would fire unworked.
+    await options.boss.unschedule(QUEUES.driftDigest, 'digest').catch(() => undefined);
+  }
   logger.info(
-    { webhooks: targets.length, slack: Boolean(channel && options.postMessage) },
+    {
+      webhooks: targets.length,
+      slack: Boolean(channel && options.postMessage),
+      digest: digest ? digestTiming : 'off',
+    },
     'drift checks scheduled',
   );
   return {
@@ -84,7 +112,9 @@ export async function startDriftService(options: DriftServiceOptions): Promise<D
     monitor,
     schedules,
     notifiers,
+    digest,
     async stop() {
+      await digest?.stop();
       await ticks?.stop();
       await scheduler.stop();
       await monitor.stop();

@@ -4,19 +4,18 @@
  * per tick however many replicas run its cron. Whichever replica takes the job dispatches the
  * due properties through the ordinary scheduler.
  *
- * Under load pg-boss can hand over one occurrence twice (seen once in a full test run: two jobs
- * for one minute). So the replica first claims the occurrence: a job in a queue nobody works,
- * whose id is derived from (scope, occurrence); pg-boss refuses a second job with that id.
+ * The replica first claims the occurrence (see infra/jobs/occurrence-claims.ts), since pg-boss can
+ * hand one over twice.
  *
  * Each due check then waits out its jitter as a deferred job (one waiting per property), not as
  * a timer in the replica that took the tick: if that replica dies, another one starts the check.
  */
-import { createHash } from 'node:crypto';
 import type { JobWithMetadata, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import { QUEUES } from '../jobs/job-engine.ts';
+import { claimOccurrence, createClaimsQueue, occurrenceOf } from '../jobs/occurrence-claims.ts';
 import type { CheckDeferral, DriftScheduler } from './scheduler.ts';
-import { compileSchedule, FLEET_SCOPE } from './schedules.ts';
+import { FLEET_SCOPE } from './schedules.ts';
 
 /** How many handled ticks a replica remembers (for tests and diagnostics). */
 const HANDLED_KEPT = 200;
@@ -50,7 +49,7 @@ export class ReplicatedDriftTicks implements CheckDeferral {
     const ticks = new ReplicatedDriftTicks(boss, scheduler, logger);
     // A dispatch takes seconds; one still active after 5 minutes belonged to a dead replica.
     await boss.createQueue(QUEUES.driftTick, { expireInSeconds: 300, retryLimit: 2 });
-    await boss.createQueue(QUEUES.driftTickClaims, { retentionSeconds: 7 * 24 * 3600 });
+    await createClaimsQueue(boss);
     // `short`: one waiting check per property (its singleton key); a repeat send returns null.
     // Queueing a check takes well under a minute; one active longer belonged to a dead replica.
     await boss.createQueue(QUEUES.driftCheck, {
@@ -73,8 +72,9 @@ export class ReplicatedDriftTicks implements CheckDeferral {
       async ([job]: JobWithMetadata<TickJob>[]) => {
         if (!job) return;
         const { scope } = job.data;
-        const occurrence = await ticks.#occurrenceOf(scope, job.createdOn);
-        if (!(await ticks.#claim(scope, occurrence))) {
+        const schedule = (await scheduler.timetable()).find((r) => r.scope === scope);
+        const occurrence = occurrenceOf(schedule, job.createdOn);
+        if (!(await claimOccurrence(boss, scope, occurrence))) {
           ticks.#logger.warn({ scope, occurrence, job: job.id }, 'repeated drift tick ignored');
           return;
         }
@@ -98,23 +98,6 @@ export class ReplicatedDriftTicks implements CheckDeferral {
   /** The latest ticks this replica took: which schedule, and the occurrence (its minute slot). */
   handled(): Array<{ scope: string; occurrence: string; job: string }> {
     return [...this.#handled];
-  }
-
-  /** The schedule's latest occurrence at or before the job was created (its own time if none). */
-  async #occurrenceOf(scope: string, createdOn: Date): Promise<string> {
-    const row = (await this.#scheduler.timetable()).find((r) => r.scope === scope);
-    const reference = new Date(createdOn.getTime() + 1);
-    const [previous] = row
-      ? compileSchedule(row.cron, row.timezone).previousRuns(1, reference)
-      : [];
-    return (previous ?? createdOn).toISOString();
-  }
-
-  /** True for the first replica to claim this occurrence of this schedule. */
-  async #claim(scope: string, occurrence: string): Promise<boolean> {
-    const id = uuidFromText(`${scope}@${occurrence}`);
-    const sent = await this.#boss.send(QUEUES.driftTickClaims, { scope, occurrence }, { id });
-    return sent !== null;
   }
 
   /** Makes pg-boss's schedules match the stored ones (after any change, from any replica). */
@@ -161,11 +144,4 @@ export class ReplicatedDriftTicks implements CheckDeferral {
 /** pg-boss keys allow letters, digits, `_.-/`: the fleet's `*` becomes `fleet`. */
 export function scheduleKey(scope: string): string {
   return scope === FLEET_SCOPE ? 'fleet' : `property/${scope}`;
-}
-
-/** A UUID (version 8, name-based) from text: the same text always gives the same id. */
-function uuidFromText(text: string): string {
-  const h = createHash('sha256').update(text).digest('hex');
-  const variant = ((Number.parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -12,8 +12,10 @@ export const JOB_SCHEMA = 'blkshp_jobs';
 export const QUEUES = {
   operations: 'blkshp-operations',
   driftTick: 'blkshp-drift-tick',
-  /** Never worked: a job per handled tick, whose id (from the occurrence) makes a repeat fail. */
+  /** Never worked: a job per handled cron occurrence, whose id makes a repeat fail. */
   driftTickClaims: 'blkshp-drift-tick-claims',
+  /** The daily fleet digest to Slack, from pg-boss's cron. */
+  driftDigest: 'blkshp-drift-digest',
   /** A due check waiting out its jitter: one per property (queue policy `short`). */
   driftCheck: 'blkshp-drift-check',
 } as const;

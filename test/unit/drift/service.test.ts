@@ -50,7 +50,35 @@ describe('startDriftService', () => {
       });
       expect(service.notifiers.map((n) => n.name)).toEqual(['webhooks', 'slack']);
       expect(await service.schedules.list()).toEqual([]);
+      // A channel and Slack: the daily digest goes there too.
+      expect(service.digest).not.toBeNull();
       await service.stop();
+    });
+  });
+
+  it('schedules no digest without Slack, or with the digest off', async () => {
+    await withRepo(async (repo) => {
+      const channel = { BLKSHP_DRIFT_SLACK_CHANNEL: 'C0DRIFT01' };
+      const noSlack = await startDriftService({ controlPlane, repo, logger, env: channel });
+      expect(noSlack.digest).toBeNull();
+      await noSlack.stop();
+      const off = await startDriftService({
+        controlPlane,
+        repo,
+        logger,
+        env: { ...channel, BLKSHP_DRIFT_DIGEST_CRON: 'off' },
+        postMessage: async () => {},
+      });
+      expect(off.digest).toBeNull();
+      await off.stop();
+      await expect(
+        startDriftService({
+          controlPlane,
+          repo,
+          logger,
+          env: { BLKSHP_DRIFT_DIGEST_TIMEZONE: 'Nowhere' },
+        }),
+      ).rejects.toMatchObject({ code: 'BLKSHP_CONFIG_INVALID' });
     });
   });
 });

@@ -1,0 +1,128 @@
+/**
+ * Posts the fleet digest (where every property stands after its latest drift check) to the drift
+ * Slack channel on a schedule, once a day by default. A single process keeps a croner timer;
+ * replicas use a pg-boss cron schedule, and the replica taking a tick claims its occurrence first,
+ * so the channel gets one digest per tick however many replicas run.
+ */
+import { Cron } from 'croner';
+import type { JobWithMetadata, PgBoss } from 'pg-boss';
+import type { Logger } from 'pino';
+import { BlkshpError, ERROR_CODES } from '../errors.ts';
+import { QUEUES } from '../jobs/job-engine.ts';
+import { claimOccurrence, createClaimsQueue, occurrenceOf } from '../jobs/occurrence-claims.ts';
+import type { Repository } from '../storage/repository.ts';
+import { collectFleetDigest } from './digest.ts';
+import { FLEET_SCOPE, scheduleIssues } from './schedules.ts';
+import type { PostMessage } from './slack.ts';
+import { fleetDigestBlocks, fleetDigestText } from './slack-blocks.ts';
+
+export const DEFAULT_DIGEST_SCHEDULE = { cron: '0 8 * * *', timezone: 'UTC' };
+const SCHEDULE_KEY = 'digest';
+
+export interface DigestTiming {
+  cron: string;
+  timezone: string;
+}
+
+/**
+ * Reads BLKSHP_DRIFT_DIGEST_CRON (five fields, or `off`) and BLKSHP_DRIFT_DIGEST_TIMEZONE (an
+ * IANA zone); null when the digest is off. Throws BLKSHP_CONFIG_INVALID naming each bad value.
+ */
+export function parseDigestTiming(env: Record<string, string | undefined>): DigestTiming | null {
+  const cron = env.BLKSHP_DRIFT_DIGEST_CRON?.trim() || DEFAULT_DIGEST_SCHEDULE.cron;
+  if (cron === 'off') return null;
+  const timezone = env.BLKSHP_DRIFT_DIGEST_TIMEZONE?.trim() || DEFAULT_DIGEST_SCHEDULE.timezone;
+  const issues = scheduleIssues(FLEET_SCOPE, cron, timezone);
+  if (issues.length > 0) {
+    const names = { cron: 'BLKSHP_DRIFT_DIGEST_CRON', timezone: 'BLKSHP_DRIFT_DIGEST_TIMEZONE' };
+    const lines = issues.map(
+      (i) => `${names[i.field as keyof typeof names] ?? i.field}: ${i.message}`,
+    );
+    throw new BlkshpError(ERROR_CODES.configInvalid, lines.join('\n'));
+  }
+  return { cron, timezone };
+}
+
+export interface DigestScheduleOptions {
+  timing: DigestTiming;
+  channel: string;
+  postMessage: PostMessage;
+  repo: Pick<Repository, 'listProperties' | 'listDriftResults' | 'getDriftIgnore'>;
+  logger: Logger;
+  /** With replicas: pg-boss's cron fires the digest, once per tick for all. */
+  boss?: PgBoss;
+}
+
+export class DigestSchedule {
+  readonly #options: DigestScheduleOptions;
+  readonly #logger: Logger;
+  #timer: Cron | null = null;
+  #posting: Promise<void> = Promise.resolve();
+  #posted = 0;
+
+  private constructor(options: DigestScheduleOptions) {
+    this.#options = options;
+    this.#logger = options.logger.child({ component: 'drift-digest' });
+  }
+
+  static async start(options: DigestScheduleOptions): Promise<DigestSchedule> {
+    const digest = new DigestSchedule(options);
+    const { boss, timing } = options;
+    if (!boss) {
+      // protect: a digest still posting when the next tick comes is not posted twice at once.
+      digest.#timer = new Cron(timing.cron, { timezone: timing.timezone, protect: true }, () =>
+        digest.post(),
+      );
+      return digest;
+    }
+    await createClaimsQueue(boss);
+    await boss.createQueue(QUEUES.driftDigest, { expireInSeconds: 300, retryLimit: 2 });
+    await boss.schedule(
+      QUEUES.driftDigest,
+      timing.cron,
+      {},
+      { tz: timing.timezone, key: SCHEDULE_KEY },
+    );
+    await boss.work(
+      QUEUES.driftDigest,
+      { pollingIntervalSeconds: 2, includeMetadata: true },
+      async ([job]: JobWithMetadata<object>[]) => {
+        if (!job) return;
+        const occurrence = occurrenceOf(timing, job.createdOn);
+        if (!(await claimOccurrence(boss, SCHEDULE_KEY, occurrence))) {
+          digest.#logger.warn({ occurrence, job: job.id }, 'repeated digest tick ignored');
+          return;
+        }
+        await digest.post();
+      },
+    );
+    return digest;
+  }
+
+  /** Digests this process posted (for tests and diagnostics). */
+  posted(): number {
+    return this.#posted;
+  }
+
+  /** Collects the digest and posts it now; a failure is logged, never thrown to the timer. */
+  post(): Promise<void> {
+    this.#posting = this.#posting.then(async () => {
+      try {
+        const digest = await collectFleetDigest(this.#options.repo);
+        const text = fleetDigestText(digest);
+        await this.#options.postMessage(this.#options.channel, text, fleetDigestBlocks(digest));
+        this.#posted += 1;
+        this.#logger.info({ counts: digest.counts }, 'drift digest posted');
+      } catch (error) {
+        this.#logger.error({ err: error }, 'drift digest failed');
+      }
+    });
+    return this.#posting;
+  }
+
+  async stop(): Promise<void> {
+    this.#timer?.stop();
+    await this.#options.boss?.offWork(QUEUES.driftDigest, { wait: false }).catch(() => undefined);
+    await this.#posting;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The daily drift digest with two replicas on one Postgres: one pg-boss schedule for both, and
+ * one post per tick even when the job engine hands a tick over twice.
+ */
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { DigestSchedule } from '../../../infra/drift/digest-schedule.ts';
+import { QUEUES } from '../../../infra/jobs/job-engine.ts';
+import { driftedResult, insertPropertyRow } from '../../support/drift-fixtures.ts';
+import { usePostgresCluster } from '../../support/postgres-suite.ts';
+import { openTestReplication, type TestReplication } from '../../support/test-replication.ts';
+
+const logger = pino({ level: 'silent' });
+const cluster = usePostgresCluster();
+const timing = { cron: '0 8 * * *', timezone: 'Europe/Lisbon' };
+
+describe('the drift digest shared by two replicas', () => {
+  it('is one job-engine schedule, and a tick handed over twice posts once', async () => {
+    const url = await cluster.createDatabase();
+    const replicas: TestReplication[] = [];
+    const digests: DigestSchedule[] = [];
+    const posts: string[] = [];
+    try {
+      for (const name of ['digest-a', 'digest-b']) {
+        const replica = await openTestReplication(url, name, { maxEngineRuns: 1, logger });
+        replicas.push(replica);
+        digests.push(
+          await DigestSchedule.start({
+            timing,
+            channel: 'C0DRIFT01',
+            postMessage: async (_channel, text) => {
+              posts.push(text);
+            },
+            repo: replica.repo,
+            logger,
+            boss: replica.replication.boss,
+          }),
+        );
+      }
+      const [a, b] = replicas;
+      if (!a || !b) throw new Error('replicas did not start');
+      await insertPropertyRow(a.repo, 'alpha');
+      await a.repo.insertDriftResult(driftedResult('alpha', 'op-1'));
+
+      const schedules = await a.replication.boss.getSchedules(QUEUES.driftDigest);
+      expect(schedules.map((s) => [s.key, s.cron, s.timezone])).toEqual([
+        ['digest', '0 8 * * *', 'Europe/Lisbon'],
+      ]);
+
+      // What the cron sends at 08:00, arriving twice (once through each replica).
+      await a.replication.boss.send(QUEUES.driftDigest, {});
+      await b.replication.boss.send(QUEUES.driftDigest, {});
+      const deadline = Date.now() + 30_000;
+      while (posts.length === 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      // Both jobs taken and settled before counting.
+      await new Promise((r) => setTimeout(r, 5_000));
+      expect(posts).toEqual(['Drift digest: 0 in sync, 1 drifted, 0 failing, 0 not checked']);
+      expect(digests.map((d) => d.posted()).sort()).toEqual([0, 1]);
+    } finally {
+      for (const digest of digests) await digest.stop();
+      for (const replica of replicas) {
+        await replica.replication.close();
+        await replica.repo.close();
+      }
+    }
+  });
+});
