@@ -2,16 +2,21 @@
 import type { NewDriftResult } from '../../infra/drift/model.ts';
 import type { Repository } from '../../infra/storage/repository.ts';
 
-export async function insertPropertyRow(repo: Pick<Repository, 'insertProperty'>, slug: string) {
+/** A property row with a stand-in spec: enough for code that only lists slugs. */
+export function storedPropertyRow(slug: string) {
   const at = '2025-01-01T00:00:00.000Z';
-  await repo.insertProperty({
+  return {
     slug,
     spec: { slug } as never,
     sandbox: true,
     createdAt: at,
     updatedAt: at,
     outputs: null,
-  });
+  };
+}
+
+export async function insertPropertyRow(repo: Pick<Repository, 'insertProperty'>, slug: string) {
+  await repo.insertProperty(storedPropertyRow(slug));
 }
 
 export function driftedResult(property: string, operationId: string): NewDriftResult {

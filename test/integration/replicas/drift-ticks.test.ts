@@ -6,6 +6,7 @@ import { createSchedulesApi } from '../../../infra/drift/schedules.ts';
 import { QUEUES } from '../../../infra/jobs/job-engine.ts';
 import type { Replication } from '../../../infra/jobs/replication.ts';
 import type { PostgresRepository } from '../../../infra/storage/postgres.ts';
+import { insertPropertyRow } from '../../support/drift-fixtures.ts';
 import { FakeDriftQueue } from '../../support/fake-drift-queue.ts';
 import { usePostgresCluster } from '../../support/postgres-suite.ts';
 import { openTestReplication } from '../../support/test-replication.ts';
@@ -166,16 +167,7 @@ describe('drift schedules shared by two replicas', () => {
     const queue = new FakeDriftQueue(['alpha'], { maxConcurrent: 1, checkMs: 10 });
     const a = await startTickReplica(url, 'sync-a', queue);
     try {
-      const now = new Date().toISOString();
-      const spec = { slug: 'alpha' } as never;
-      await a.repo.insertProperty({
-        slug: 'alpha',
-        spec,
-        sandbox: true,
-        createdAt: now,
-        updatedAt: now,
-        outputs: null,
-      });
+      await insertPropertyRow(a.repo, 'alpha');
       const api = createSchedulesApi({ repo: a.repo, onChange: () => void a.ticks.sync() });
       await api.upsert('alpha', '0 3 * * *', 'Europe/Lisbon');
       await a.ticks.sync();

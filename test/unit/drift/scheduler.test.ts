@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DriftScheduler, type DriftSchedulerOptions } from '../../../infra/drift/scheduler.ts';
 import { createSchedulesApi } from '../../../infra/drift/schedules.ts';
 import { SqliteRepository } from '../../../infra/storage/sqlite.ts';
+import { storedPropertyRow } from '../../support/drift-fixtures.ts';
 import { FakeDriftQueue, newDriftCheck } from '../../support/fake-drift-queue.ts';
 
 const logger = pino({ level: 'silent' });
@@ -52,7 +53,7 @@ describe('DriftScheduler (fake clock, fake queue)', () => {
 
   it('fires at 03:00 New York time, before and after the DST change', async () => {
     vi.setSystemTime(new Date('2025-03-07T12:00:00Z'));
-    await repo.insertProperty(stored('alpha'));
+    await repo.insertProperty(storedPropertyRow('alpha'));
     await schedule('*', '0 3 * * *', 'America/New_York');
     const queue = new FakeDriftQueue(['alpha', 'beta'], { maxConcurrent: 4, checkMs: MINUTE });
     await start(queue);
@@ -74,7 +75,8 @@ describe('DriftScheduler (fake clock, fake queue)', () => {
 
   it('lets an override replace the fleet schedule, and a disabled one stop it', async () => {
     vi.setSystemTime(new Date('2025-01-01T00:00:30Z'));
-    for (const slug of ['alpha', 'beta', 'gamma']) await repo.insertProperty(stored(slug));
+    for (const slug of ['alpha', 'beta', 'gamma'])
+      await repo.insertProperty(storedPropertyRow(slug));
     await schedule('*', '0 * * * *', 'UTC');
     await schedule('beta', '*/15 * * * *', 'UTC');
     await repo.upsertSchedule({
@@ -202,7 +204,7 @@ describe('DriftScheduler (fake clock, fake queue)', () => {
 
   it('re-reads the timetable when a schedule changes through the schedules API', async () => {
     vi.setSystemTime(new Date('2025-01-01T00:00:30Z'));
-    await repo.insertProperty(stored('alpha'));
+    await repo.insertProperty(storedPropertyRow('alpha'));
     const queue = new FakeDriftQueue(['alpha'], { maxConcurrent: 1, checkMs: 1 });
     const started = await start(queue);
     const api = createSchedulesApi({ repo, onChange: () => void started.reload() });
@@ -226,15 +228,3 @@ describe('DriftScheduler (fake clock, fake queue)', () => {
     expect(newDriftCheck('x', 'alpha', { id: 'a', channel: 'c' }).kind).toBe('drift-check');
   });
 });
-
-function stored(slug: string) {
-  const at = '2025-01-01T00:00:00.000Z';
-  return {
-    slug,
-    spec: { slug } as never,
-    sandbox: true,
-    createdAt: at,
-    updatedAt: at,
-    outputs: null,
-  };
-}
