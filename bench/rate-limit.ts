@@ -7,11 +7,7 @@
  */
 import { Hono } from 'hono';
 import type { ApiEnv } from '../api/env.ts';
-import {
-  type RateLimitOptions,
-  rateLimit,
-  storedRateBuckets,
-} from '../api/middleware/rate-limit.ts';
+import { type RateLimitOptions, rateLimit } from '../api/middleware/rate-limit.ts';
 import { PostgresRepository } from '../infra/storage/postgres.ts';
 import { startPostgres } from '../test/support/postgres.ts';
 
@@ -58,7 +54,7 @@ try {
   const targets = {
     'no limiter': app(null),
     'memory buckets': app(rateLimit(LIMITS)),
-    'Postgres buckets': app(rateLimit({ ...LIMITS, buckets: storedRateBuckets(repo) })),
+    'Postgres buckets': app(rateLimit({ ...LIMITS, store: repo })),
   };
   // Warm-up, then three rounds taking turns; the median of each.
   for (const target of Object.values(targets)) await measure(target);

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { createApiApp } from '../api/app.ts';
 import type { Mount, ReadinessReport } from '../api/deps.ts';
 import { storedIdempotencyKeys } from '../api/middleware/idempotency.ts';
-import { DEFAULT_RATE_LIMIT, storedRateBuckets } from '../api/middleware/rate-limit.ts';
+import { DEFAULT_RATE_LIMIT } from '../api/middleware/rate-limit.ts';
 import { startHttpServer } from '../api/server.ts';
 import { demoPropertyInput } from '../infra/demo.ts';
 import { startDriftService } from '../infra/drift/index.ts';
@@ -63,9 +63,7 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
       // In the database: a retry that reaches another replica, or a restarted one, is answered.
       idempotencyKeys: storedIdempotencyKeys(repo),
       // With replicas the buckets are shared too, so the limit is the fleet's, not each one's.
-      ...(service.replication
-        ? { rateLimit: { ...DEFAULT_RATE_LIMIT, buckets: storedRateBuckets(repo) } }
-        : {}),
+      ...(service.replication ? { rateLimit: { ...DEFAULT_RATE_LIMIT, store: repo } } : {}),
       mounts,
     });
     const http = await startHttpServer({ app, host: settings.host, port: settings.port });

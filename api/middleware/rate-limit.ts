@@ -2,12 +2,12 @@
  * A token bucket per API token: each token may burst up to `capacity` requests and then gets
  * `refillPerSecond` more each second. Past that the answer is 429 with Retry-After.
  *
- * A single process keeps the buckets in memory. Replicas keep them in the database
- * (`storedRateBuckets`), so the limit holds for the fleet rather than per replica, at the price
- * of one database write per request.
+ * A single process keeps the buckets in memory. Replicas keep them in the database (`store`),
+ * so the limit holds for the fleet rather than per replica, at the price of one database write
+ * per request.
  */
 import type { MiddlewareHandler } from 'hono';
-import { type Repository, secondsUntilToken } from '../../infra/storage/repository.ts';
+import type { Repository } from '../../infra/storage/repository.ts';
 import type { ApiEnv, Principal } from '../env.ts';
 import { HTTP_ERROR_CODES, problem } from '../problems.ts';
 
@@ -19,22 +19,8 @@ export interface RateLimitOptions {
   /** Buckets kept at most in memory; idle ones are dropped first. */
   maxBuckets?: number;
   now?: () => number;
-  /** Where the buckets live; this process's memory when absent. */
-  buckets?: (limits: RateLimitOptions) => RateBuckets;
-}
-
-export interface RateBuckets {
-  /** Takes one request from the key's bucket; 0 when allowed, else seconds to wait. */
-  take(key: string): number | Promise<number>;
-}
-
-/** Buckets in the database every replica reads, so N replicas allow the rate once, not N times. */
-export function storedRateBuckets(
-  repo: Pick<Repository, 'takeRateToken'>,
-): (limits: RateLimitOptions) => RateBuckets {
-  return ({ capacity, refillPerSecond, now = Date.now }) => ({
-    take: (key) => repo.takeRateToken({ key, capacity, refillPerSecond, nowMs: now() }),
-  });
+  /** Buckets in the database every replica reads; this process's memory when absent. */
+  store?: Pick<Repository, 'takeRateToken'>;
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { capacity: 120, refillPerSecond: 20 };
@@ -49,12 +35,12 @@ export function rateLimit(options: RateLimitOptions = DEFAULT_RATE_LIMIT) {
   if (!(capacity >= 1) || !(refillPerSecond > 0)) {
     throw new TypeError('rateLimit: capacity must be >= 1 and refillPerSecond > 0');
   }
-  const buckets = (options.buckets ?? memoryBuckets)(options);
+  const take = options.store ? storedTake(options.store, options) : memoryTake(options);
 
   const middleware: MiddlewareHandler<ApiEnv> = async function rateLimitMiddleware(c, next) {
     const principal = c.get('principal') as Principal | undefined;
     if (principal === undefined) return next();
-    const wait = await buckets.take(principal.tokenId);
+    const wait = await take(principal.tokenId);
     if (wait > 0) {
       c.header('Retry-After', String(wait));
       return problem(
@@ -68,7 +54,28 @@ export function rateLimit(options: RateLimitOptions = DEFAULT_RATE_LIMIT) {
   return middleware;
 }
 
-function memoryBuckets(options: RateLimitOptions): RateBuckets {
+/** Seconds until a bucket left with `tokens` has one whole request again. */
+function secondsUntilToken(tokens: number, refillPerSecond: number): number {
+  return Math.max(1, Math.ceil((1 - tokens) / refillPerSecond));
+}
+
+/** Takes one request from the key's bucket; 0 when allowed, else seconds to wait. */
+type Take = (key: string) => number | Promise<number>;
+
+function storedTake(store: Pick<Repository, 'takeRateToken'>, options: RateLimitOptions): Take {
+  const { capacity, refillPerSecond, now = Date.now } = options;
+  return async (key) => {
+    const { allowed, tokens } = await store.takeRateToken({
+      key,
+      capacity,
+      refillPerSecond,
+      nowMs: now(),
+    });
+    return allowed ? 0 : secondsUntilToken(tokens, refillPerSecond);
+  };
+}
+
+function memoryTake(options: RateLimitOptions): Take {
   const { capacity, refillPerSecond } = options;
   const maxBuckets = options.maxBuckets ?? 10_000;
   const now = options.now ?? Date.now;
@@ -95,5 +102,5 @@ function memoryBuckets(options: RateLimitOptions): RateBuckets {
     }
     return secondsUntilToken(bucket.tokens, refillPerSecond);
   }
-  return { take };
+  return take;
 }

@@ -8,21 +8,21 @@ import type { DriftResult, NewDriftResult } from '../drift/model.ts';
 import { BlkshpError, ERROR_CODES, notFound } from '../errors.ts';
 import { isFinished, type Operation, type OperationStatus } from '../operations/model.ts';
 import { LATEST_VERSION, MIGRATIONS, schemaTooNew } from './migrations/index.ts';
-import {
-  type ApiTokenRecord,
-  type Approval,
-  type DriftIgnore,
-  type DriftResultQuery,
-  type IdempotencyRecord,
-  type IdempotentResponse,
-  type NewOperation,
-  type OperationQuery,
-  type RateBucketRequest,
-  type Repository,
-  type Schedule,
-  type StoredProperty,
-  secondsUntilToken,
-  type WebhookDelivery,
+import type {
+  ApiTokenRecord,
+  Approval,
+  DriftIgnore,
+  DriftResultQuery,
+  IdempotencyRecord,
+  IdempotentResponse,
+  NewOperation,
+  OperationQuery,
+  RateBucketRequest,
+  RateBucketState,
+  Repository,
+  Schedule,
+  StoredProperty,
+  WebhookDelivery,
 } from './repository.ts';
 import {
   type Decoders,
@@ -513,7 +513,7 @@ export class PostgresRepository implements Repository {
     );
   }
 
-  async takeRateToken(request: RateBucketRequest): Promise<number> {
+  async takeRateToken(request: RateBucketRequest): Promise<RateBucketState> {
     // Every SET expression reads the row as it was, so all three see the same refill.
     const refilled =
       'LEAST($2::float8, b.tokens + GREATEST(0, excluded.updated_ms - b.updated_ms) / 1000.0 * $3::float8)';
@@ -528,7 +528,7 @@ export class PostgresRepository implements Repository {
       [request.key, request.capacity, request.refillPerSecond, Math.floor(request.nowMs)],
     );
     const row = rows[0] as { tokens: number; allowed: boolean };
-    return row.allowed ? 0 : secondsUntilToken(Number(row.tokens), request.refillPerSecond);
+    return { allowed: row.allowed, tokens: Number(row.tokens) };
   }
 
   async insertWebhookDelivery(delivery: WebhookDelivery): Promise<void> {

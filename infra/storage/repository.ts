@@ -111,9 +111,10 @@ export interface RateBucketRequest {
   nowMs: number;
 }
 
-/** Seconds until a bucket left with `tokens` has one whole request again. */
-export function secondsUntilToken(tokens: number, refillPerSecond: number): number {
-  return Math.max(1, Math.ceil((1 - tokens) / refillPerSecond));
+/** What taking from a bucket left: whether the request may pass, and the tokens after it. */
+export interface RateBucketState {
+  allowed: boolean;
+  tokens: number;
 }
 
 /** A response the API replays for a repeated Idempotency-Key. */
@@ -210,10 +211,10 @@ export interface Repository {
   putStackSettings(stack: string, content: string, at: string): Promise<void>;
 
   /**
-   * Takes one request from a token bucket (`capacity` at most, `refillPerSecond` back each
-   * second), atomically; returns 0 when allowed, else the whole seconds until one is back.
+   * Refills a token bucket (`capacity` at most, `refillPerSecond` back each second) and takes
+   * one request from it when there is one, atomically across connections.
    */
-  takeRateToken(bucket: RateBucketRequest): Promise<number>;
+  takeRateToken(bucket: RateBucketRequest): Promise<RateBucketState>;
 
   insertWebhookDelivery(delivery: WebhookDelivery): Promise<void>;
   updateWebhookDelivery(

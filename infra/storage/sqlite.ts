@@ -10,21 +10,21 @@ import type { DriftResult, NewDriftResult } from '../drift/model.ts';
 import { BlkshpError, ERROR_CODES, notFound } from '../errors.ts';
 import { isFinished, type Operation, type OperationStatus } from '../operations/model.ts';
 import { LATEST_VERSION, MIGRATIONS, schemaTooNew } from './migrations/index.ts';
-import {
-  type ApiTokenRecord,
-  type Approval,
-  type DriftIgnore,
-  type DriftResultQuery,
-  type IdempotencyRecord,
-  type IdempotentResponse,
-  type NewOperation,
-  type OperationQuery,
-  type RateBucketRequest,
-  type Repository,
-  type Schedule,
-  type StoredProperty,
-  secondsUntilToken,
-  type WebhookDelivery,
+import type {
+  ApiTokenRecord,
+  Approval,
+  DriftIgnore,
+  DriftResultQuery,
+  IdempotencyRecord,
+  IdempotentResponse,
+  NewOperation,
+  OperationQuery,
+  RateBucketRequest,
+  RateBucketState,
+  Repository,
+  Schedule,
+  StoredProperty,
+  WebhookDelivery,
 } from './repository.ts';
 import {
   type Decoders,
@@ -504,7 +504,7 @@ export class SqliteRepository implements Repository {
     );
   }
 
-  async takeRateToken(request: RateBucketRequest): Promise<number> {
+  async takeRateToken(request: RateBucketRequest): Promise<RateBucketState> {
     // Every SET expression reads the row as it was, so all three see the same refill.
     const refilled = 'MIN(?2, b.tokens + MAX(0, excluded.updated_ms - b.updated_ms) / 1000.0 * ?3)';
     const row = this.#get(
@@ -520,7 +520,7 @@ export class SqliteRepository implements Repository {
       request.refillPerSecond,
       Math.floor(request.nowMs),
     ) as { tokens: number; allowed: number };
-    return row.allowed ? 0 : secondsUntilToken(Number(row.tokens), request.refillPerSecond);
+    return { allowed: Boolean(row.allowed), tokens: Number(row.tokens) };
   }
 
   async insertWebhookDelivery(delivery: WebhookDelivery): Promise<void> {

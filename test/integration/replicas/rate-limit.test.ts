@@ -5,7 +5,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { ApiEnv, Principal } from '../../../api/env.ts';
-import { rateLimit, storedRateBuckets } from '../../../api/middleware/rate-limit.ts';
+import { rateLimit } from '../../../api/middleware/rate-limit.ts';
 import { PostgresRepository } from '../../../infra/storage/postgres.ts';
 import { usePostgresCluster } from '../../support/postgres-suite.ts';
 
@@ -25,7 +25,7 @@ function replicaApp(repo: PostgresRepository) {
     c.set('principal', principal);
     await next();
   });
-  app.use('*', rateLimit({ capacity: 5, refillPerSecond: 0.01, buckets: storedRateBuckets(repo) }));
+  app.use('*', rateLimit({ capacity: 5, refillPerSecond: 0.01, store: repo }));
   app.get('/v1/ping', (c) => c.text('pong'));
   return app;
 }
