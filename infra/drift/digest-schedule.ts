@@ -16,22 +16,22 @@ import { FLEET_SCOPE, scheduleIssues } from './schedules.ts';
 import type { PostMessage } from './slack.ts';
 import { fleetDigestBlocks, fleetDigestText } from './slack-blocks.ts';
 
-export const DEFAULT_DIGEST_SCHEDULE = { cron: '0 8 * * *', timezone: 'UTC' };
-const SCHEDULE_KEY = 'digest';
-
 export interface DigestTiming {
   cron: string;
   timezone: string;
 }
+
+const DEFAULT_TIMING: DigestTiming = { cron: '0 8 * * *', timezone: 'UTC' };
+const SCHEDULE_KEY = 'digest';
 
 /**
  * Reads BLKSHP_DRIFT_DIGEST_CRON (five fields, or `off`) and BLKSHP_DRIFT_DIGEST_TIMEZONE (an
  * IANA zone); null when the digest is off. Throws BLKSHP_CONFIG_INVALID naming each bad value.
  */
 export function parseDigestTiming(env: Record<string, string | undefined>): DigestTiming | null {
-  const cron = env.BLKSHP_DRIFT_DIGEST_CRON?.trim() || DEFAULT_DIGEST_SCHEDULE.cron;
+  const cron = env.BLKSHP_DRIFT_DIGEST_CRON?.trim() || DEFAULT_TIMING.cron;
   if (cron === 'off') return null;
-  const timezone = env.BLKSHP_DRIFT_DIGEST_TIMEZONE?.trim() || DEFAULT_DIGEST_SCHEDULE.timezone;
+  const timezone = env.BLKSHP_DRIFT_DIGEST_TIMEZONE?.trim() || DEFAULT_TIMING.timezone;
   const issues = scheduleIssues(FLEET_SCOPE, cron, timezone);
   if (issues.length > 0) {
     const names = { cron: 'BLKSHP_DRIFT_DIGEST_CRON', timezone: 'BLKSHP_DRIFT_DIGEST_TIMEZONE' };
@@ -97,6 +97,11 @@ export class DigestSchedule {
       },
     );
     return digest;
+  }
+
+  /** Removes the job-engine schedule an earlier configuration left (it would fire unworked). */
+  static async unschedule(boss: PgBoss): Promise<void> {
+    await boss.unschedule(QUEUES.driftDigest, SCHEDULE_KEY).catch(() => undefined);
   }
 
   /** Digests this process posted (for tests and diagnostics). */

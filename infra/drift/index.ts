@@ -5,7 +5,6 @@
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { ControlPlaneApi } from '../control-plane-api.ts';
-import { QUEUES } from '../jobs/job-engine.ts';
 import type { Repository } from '../storage/repository.ts';
 import { DigestSchedule, parseDigestTiming } from './digest-schedule.ts';
 import type { DriftNotifier } from './model.ts';
@@ -95,10 +94,7 @@ export async function startDriftService(options: DriftServiceOptions): Promise<D
           ...(options.boss ? { boss: options.boss } : {}),
         })
       : null;
-  if (!digest && options.boss) {
-    // A digest schedule an earlier configuration left in the job engine would fire unworked.
-    await options.boss.unschedule(QUEUES.driftDigest, 'digest').catch(() => undefined);
-  }
+  if (!digest && options.boss) await DigestSchedule.unschedule(options.boss);
   logger.info(
     {
       webhooks: targets.length,

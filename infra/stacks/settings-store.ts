@@ -25,7 +25,13 @@ export function repositorySettingsStore(
   };
 }
 
-export const settingsKey = (project: string, stack: string) => `${project}/${stack}`;
+const settingsKey = (project: string, stack: string) => `${project}/${stack}`;
+
+/**
+ * By settings file: the content this process last read from or wrote to the store. Within a
+ * run the stack is held, so this is the stored content and `storeSettings` need not read again.
+ */
+const synced = new Map<string, string>();
 
 export const settingsFile = (workDir: string, stack: string) =>
   join(workDir, `Pulumi.${stack}.yaml`);
@@ -46,6 +52,7 @@ export async function restoreSettings(
   const stored = await store.load(settingsKey(project, stack));
   if (stored === null) return false;
   const file = settingsFile(workDir, stack);
+  synced.set(file, stored);
   if ((await readIfThere(file)) === stored) return false;
   // Written aside and renamed, so the CLI never reads half a file.
   const temp = `${file}.${randomUUID()}.tmp`;
@@ -54,15 +61,16 @@ export async function restoreSettings(
   return true;
 }
 
-/** Stores the work directory's copy when it differs from the stored one. */
+/** Stores the work directory's copy when it differs from what was last synced. */
 export async function storeSettings(
   store: StackSettingsStore,
   workDir: string,
   project: string,
   stack: string,
 ): Promise<void> {
-  const content = await readIfThere(settingsFile(workDir, stack));
-  if (content === null) return;
-  const key = settingsKey(project, stack);
-  if ((await store.load(key)) !== content) await store.save(key, content);
+  const file = settingsFile(workDir, stack);
+  const content = await readIfThere(file);
+  if (content === null || synced.get(file) === content) return;
+  await store.save(settingsKey(project, stack), content);
+  synced.set(file, content);
 }

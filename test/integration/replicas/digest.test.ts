@@ -15,7 +15,7 @@ const cluster = usePostgresCluster();
 const timing = { cron: '0 8 * * *', timezone: 'Europe/Lisbon' };
 
 describe('the drift digest shared by two replicas', () => {
-  it('is one job-engine schedule, and a tick handed over twice posts once', async () => {
+  it('is one job-engine schedule, posts once for a tick handed over twice, and unschedules', async () => {
     const url = await cluster.createDatabase();
     const replicas: TestReplication[] = [];
     const digests: DigestSchedule[] = [];
@@ -58,6 +58,10 @@ describe('the drift digest shared by two replicas', () => {
       await new Promise((r) => setTimeout(r, 5_000));
       expect(posts).toEqual(['Drift digest: 0 in sync, 1 drifted, 0 failing, 0 not checked']);
       expect(digests.map((d) => d.posted()).sort()).toEqual([0, 1]);
+
+      // Turned off later: the schedule leaves the job engine, for every replica.
+      await DigestSchedule.unschedule(b.replication.boss);
+      expect(await a.replication.boss.getSchedules(QUEUES.driftDigest)).toEqual([]);
     } finally {
       for (const digest of digests) await digest.stop();
       for (const replica of replicas) {

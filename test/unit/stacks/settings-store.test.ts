@@ -9,18 +9,22 @@ import {
 } from '../../../infra/stacks/settings-store.ts';
 import { withTempDir } from '../../support/temp-dir.ts';
 
-/** An in-memory store that counts its writes. */
+/** An in-memory store that counts its reads and writes. */
 function memoryStore(initial: Record<string, string> = {}) {
   const files = new Map(Object.entries(initial));
+  let loads = 0;
   let saves = 0;
   const store: StackSettingsStore = {
-    load: async (key) => files.get(key) ?? null,
+    load: async (key) => {
+      loads += 1;
+      return files.get(key) ?? null;
+    },
     save: async (key, content) => {
       saves += 1;
       files.set(key, content);
     },
   };
-  return { store, files, saves: () => saves };
+  return { store, files, loads: () => loads, saves: () => saves };
 }
 
 const SETTINGS = 'encryptionsalt: v1:salt\nconfig:\n  blkshp:dbPassword:\n    secure: v1:x\n';
@@ -56,15 +60,16 @@ describe('stack settings kept in the database', () => {
     });
   });
 
-  it('writes to the database only when the copy changed', async () => {
+  it('reads the database once a run and writes only when the copy changed', async () => {
     await withTempDir('settings', async (workDir) => {
-      const { store, saves } = memoryStore({ 'p/alpha': SETTINGS });
+      const { store, loads, saves } = memoryStore({ 'p/alpha': SETTINGS });
       await restoreSettings(store, workDir, 'p', 'alpha');
       await storeSettings(store, workDir, 'p', 'alpha');
-      expect(saves()).toBe(0);
+      expect([loads(), saves()]).toEqual([1, 0]);
       await writeFile(settingsFile(workDir, 'alpha'), `${SETTINGS}  blkshp:spec: "{}"\n`);
       await storeSettings(store, workDir, 'p', 'alpha');
-      expect(saves()).toBe(1);
+      await storeSettings(store, workDir, 'p', 'alpha');
+      expect([loads(), saves()]).toEqual([1, 1]);
     });
   });
 
