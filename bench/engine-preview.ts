@@ -62,7 +62,9 @@ try {
     },
   };
   const direct = await openStack(env, slug, createPropertyProgram(property.spec, secrets));
-  const empty = await openStack(env, 'bench-empty', async () => ({}), 'blkshp-bench-empty');
+  const empty = await openStack(env, 'bench-empty', async () => ({}), {
+    projectName: 'blkshp-bench-empty',
+  });
 
   const service: number[] = [];
   const raw: number[] = [];

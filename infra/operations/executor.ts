@@ -60,7 +60,9 @@ export function createExecutor(deps: ExecutorDeps): RunOperation {
 
     logger.debug('opening stack');
     const env = await deps.stackEnvironment(property);
-    const stack = await openStack(env, property.slug, deps.program(property.spec, placeholder()));
+    const stack = await openStack(env, property.slug, deps.program(property.spec, placeholder()), {
+      logger,
+    });
     const recovery = mustRecover ? await recoverStack(stack, logger) : { pendingCreates: [] };
     const { secrets, configHash } = await syncStackConfig(stack, property.spec);
     await saveStackSettings(env, stack);
@@ -341,7 +343,9 @@ export function createStackRecoverer(
     if (!property) return { pendingCreates: [] };
     const logger = deps.logger.child({ property: slug, action: 'recover' });
     const env = await deps.stackEnvironment(property);
-    const stack = await openStack(env, slug, deps.program(property.spec, placeholder()));
+    const stack = await openStack(env, slug, deps.program(property.spec, placeholder()), {
+      logger,
+    });
     return recoverStack(stack, logger);
   };
 }

@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalWorkspace, type PulumiFn, type Stack } from '@pulumi/pulumi/automation/index.js';
+import type { Logger } from 'pino';
 import { forgetStackConfig } from '../stacks/config.ts';
 import {
   restoreSettings,
@@ -14,6 +15,7 @@ import {
   storeSettings,
 } from '../stacks/settings-store.ts';
 import type { Engine } from './engine.ts';
+import { removeDamagedSidecars, withoutSidecars } from './file-backend.ts';
 
 export const PROPERTY_PROJECT = 'blkshp-property';
 
@@ -45,8 +47,10 @@ export async function openStack(
   env: StackEnvironment,
   stackName: string,
   program: PulumiFn,
-  projectName = PROPERTY_PROJECT,
+  options: { projectName?: string; logger?: Logger } = {},
 ): Promise<Stack> {
+  const projectName = options.projectName ?? PROPERTY_PROJECT;
+  const backendUrl = withoutSidecars(env.backendUrl);
   const workDir = join(env.workspacesDir, projectName, stackName);
   await mkdir(workDir, { recursive: true });
   if (
@@ -55,9 +59,10 @@ export async function openStack(
   ) {
     forgetStackConfig(workDir, stackName);
   }
-  // The file backend refuses a state directory that does not exist yet.
-  if (env.backendUrl.startsWith('file://')) {
-    await mkdir(fileURLToPath(env.backendUrl), { recursive: true });
+  if (backendUrl.startsWith('file://')) {
+    // The file backend refuses a state directory that does not exist yet.
+    await mkdir(fileURLToPath(backendUrl), { recursive: true });
+    await removeDamagedSidecars(backendUrl, projectName, stackName, options.logger);
   }
   const envVars: Record<string, string> = { ...env.engine.env, ...env.extraEnv };
   if (env.passphraseFile) envVars.PULUMI_CONFIG_PASSPHRASE_FILE = env.passphraseFile;
@@ -73,7 +78,7 @@ export async function openStack(
       projectSettings: {
         name: projectName,
         runtime: 'nodejs',
-        backend: { url: env.backendUrl },
+        backend: { url: backendUrl },
         ...(env.sandbox ? { plugins: { providers: env.sandbox.plugins } } : {}),
       },
     },

@@ -52,7 +52,9 @@ export async function runSelfDeploy(options: SelfDeployOptions): Promise<SelfDep
   }
   const program = async () =>
     deployControlPlane(options.config, { passphrase: pulumi.secret(options.passphrase) });
-  const stack = await openStack(env, options.stackName ?? 'production', program, SELF_PROJECT);
+  const stack = await openStack(env, options.stackName ?? 'production', program, {
+    projectName: SELF_PROJECT,
+  });
   const onOutput = options.onOutput ?? (() => {});
   if (options.action === 'preview') {
     const result = await stack.preview({ onOutput });

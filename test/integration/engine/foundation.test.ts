@@ -46,7 +46,7 @@ describe('the real Pulumi engine', () => {
         },
         stackName,
         program,
-        'blkshp-foundation',
+        { projectName: 'blkshp-foundation' },
       );
       try {
         const preview = await stack.preview();

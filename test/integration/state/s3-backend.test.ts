@@ -78,8 +78,12 @@ describe('state on an S3-compatible object store', () => {
           return {};
         };
         const stackName = uniqueName('locked');
-        const first = await openStack(replica('a'), stackName, program, 'blkshp-lock-test');
-        const second = await openStack(replica('b'), stackName, program, 'blkshp-lock-test');
+        const first = await openStack(replica('a'), stackName, program, {
+          projectName: 'blkshp-lock-test',
+        });
+        const second = await openStack(replica('b'), stackName, program, {
+          projectName: 'blkshp-lock-test',
+        });
 
         const running = first.up();
         const locks = join(s3.bucketDir, '.pulumi', 'locks');

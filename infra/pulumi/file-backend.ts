@@ -1,0 +1,63 @@
+/**
+ * The `file://` state backend, made safe against a crash. Pulumi's file backend (gocloud's
+ * fileblob) lands each checkpoint atomically (temp file, then rename), but first writes a
+ * `<file>.attrs` metadata sidecar in place. A process killed inside that write leaves an empty
+ * sidecar, and every later command on the stack then fails with "failed to load checkpoint: EOF"
+ * until someone deletes it by hand. The sidecar carries nothing Pulumi needs (a content type and
+ * an MD5), so the service asks fileblob not to write it, and removes a damaged one left behind
+ * by an older run or by a URL that asked for sidecars.
+ */
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+
+const SIDECAR = '.attrs';
+
+/** `url` with fileblob's `metadata=skip`, unless the URL already chose a metadata mode. */
+export function withoutSidecars(url: string): string {
+  if (!url.startsWith('file://')) return url;
+  const parsed = new URL(url);
+  if (parsed.searchParams.has('metadata')) return url;
+  parsed.searchParams.set('metadata', 'skip');
+  return parsed.toString();
+}
+
+/**
+ * Removes the sidecars of `stackName`'s checkpoint files (in `<state>/.pulumi/stacks/<project>/`)
+ * that do not hold a JSON object. Returns the names it removed.
+ */
+export async function removeDamagedSidecars(
+  backendUrl: string,
+  projectName: string,
+  stackName: string,
+  logger?: Logger,
+): Promise<string[]> {
+  if (!backendUrl.startsWith('file://')) return [];
+  const dir = join(fileURLToPath(backendUrl), '.pulumi', 'stacks', projectName);
+  const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [] as string[];
+    throw error;
+  });
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(`${stackName}.`) || !name.endsWith(SIDECAR)) continue;
+    const path = join(dir, name);
+    if (await holdsJsonObject(path)) continue;
+    await rm(path, { force: true });
+    removed.push(name);
+  }
+  if (removed.length > 0) {
+    logger?.warn({ stack: stackName, removed }, 'removed damaged state metadata sidecars');
+  }
+  return removed;
+}
+
+async function holdsJsonObject(path: string): Promise<boolean> {
+  try {
+    const parsed: unknown = JSON.parse(await readFile(path, 'utf8'));
+    return typeof parsed === 'object' && parsed !== null;
+  } catch {
+    return false;
+  }
+}
