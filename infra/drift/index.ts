@@ -79,6 +79,8 @@ export async function startDriftService(options: DriftServiceOptions): Promise<D
   const ticks = options.boss
     ? await ReplicatedDriftTicks.start(options.boss, scheduler, logger)
     : null;
+  // After the ticks: with replicas, the catch-up's checks wait out their jitter in the job engine.
+  await scheduler.catchUp();
   const schedules = createSchedulesApi({
     repo,
     onChange: () => void (ticks ? ticks.sync() : scheduler.reload()),

@@ -4,7 +4,8 @@
  * property, each delayed by a random jitter so a fleet does not start at once. The operations
  * queue keeps its own limit on engine runs; the scheduler only ever goes through `driftCheck`.
  * A property whose last drift check is still queued or running is skipped, and the skip is
- * audited, so slow checks never pile up.
+ * audited, so slow checks never pile up. At start-up, `catchUp` makes up for runs missed while
+ * the service was down.
  */
 import type { Logger } from 'pino';
 import type { Actor, ControlPlaneApi } from '../control-plane-api.ts';
@@ -69,6 +70,8 @@ export interface SchedulerStats {
   skipped: number;
   /** Enqueues that failed for another reason (logged). */
   failed: number;
+  /** Checks started at start-up for runs missed while the service was down. */
+  caughtUp: number;
 }
 
 // Node's timers overflow past 2^31 - 1 ms; the scheduler never sleeps that long anyway.
@@ -86,7 +89,7 @@ export class DriftScheduler {
   readonly #inflight = new Set<Promise<void>>();
   #stopped = false;
   #arming: Promise<void> = Promise.resolve();
-  readonly #stats: SchedulerStats = { ticks: 0, enqueued: 0, skipped: 0, failed: 0 };
+  readonly #stats: SchedulerStats = { ticks: 0, enqueued: 0, skipped: 0, failed: 0, caughtUp: 0 };
 
   private constructor(options: DriftSchedulerOptions) {
     this.#options = options;
@@ -104,6 +107,31 @@ export class DriftScheduler {
 
   stats(): SchedulerStats {
     return { ...this.#stats };
+  }
+
+  /**
+   * Makes up for runs missed while no service was up (call once at start, after `useDeferral`):
+   * every property whose schedule had an occurrence after its newest drift check (or, never
+   * checked, after it was added) gets one check now, with the usual jitter. Several missed runs
+   * make one check, as drift is a state and not a series of events. The operations table is the
+   * memory, so nothing extra is stored. A run skipped because a check was busy counts as missed
+   * too (at worst one more check than needed). Resolves with the properties it queued.
+   */
+  catchUp(): Promise<string[]> {
+    let missed: string[] = [];
+    this.#arming = this.#arming.then(async () => {
+      if (this.#stopped) return;
+      try {
+        missed = await this.#missedSinceLastCheck(await this.#timetable());
+        if (missed.length === 0) return;
+        this.#stats.caughtUp += missed.length;
+        this.#logger.info({ properties: missed }, 'catching up drift checks missed while down');
+        this.#dispatchChecks(missed);
+      } catch (error) {
+        this.#logger.error({ err: error }, 'catching up missed drift checks failed');
+      }
+    });
+    return this.#arming.then(() => missed);
   }
 
   /** A tick decided elsewhere: dispatches the properties of these scopes as if they were due. */
@@ -140,14 +168,7 @@ export class DriftScheduler {
     return this.#rows();
   }
 
-  /**
-   * Re-reads the timetable now (after a schedule changed); earlier runs are not replayed.
-   *
-   * TODO(missed ticks): nor are runs due while the service was down (the cursor starts at start
-   * time). Unblocked by keeping the last tick in the database and firing once at start when an
-   * occurrence fell between; with replicas pg-boss offers `missed: 'once'` on its schedules. Each
-   * needs a test that spans an outage of more than a minute.
-   */
+  /** Re-reads the timetable now (after a schedule changed); earlier runs are not replayed. */
   reload(): Promise<void> {
     this.#arming = this.#arming.then(() => {
       this.#cursor = maxDate(this.#cursor, this.#clock.now());
@@ -220,7 +241,33 @@ export class DriftScheduler {
       .filter((slug) => due.has(overrides.has(slug) ? slug : FLEET_SCOPE))
       .sort();
     this.#logger.info({ due: [...due], properties: slugs.length }, 'drift schedule due');
+    this.#dispatchChecks(slugs);
+  }
 
+  async #missedSinceLastCheck(timetable: TimetableEntry[]): Promise<string[]> {
+    const { controlPlane } = this.#options;
+    const byScope = new Map(timetable.map((entry) => [entry.scope, entry]));
+    const now = this.#clock.now();
+    const missed: string[] = [];
+    for (const property of await controlPlane.listProperties()) {
+      const slug = property.spec.slug;
+      const entry = byScope.get(slug) ?? byScope.get(FLEET_SCOPE);
+      if (!entry?.enabled) continue;
+      const [occurrence] = entry.cron.previousRuns(1, now);
+      if (!occurrence) continue;
+      const [last] = await controlPlane.listOperations({
+        property: slug,
+        kind: 'drift-check',
+        limit: 1,
+      });
+      const since = Date.parse(last?.createdAt ?? property.createdAt);
+      if (occurrence.getTime() > since) missed.push(slug);
+    }
+    return missed.sort();
+  }
+
+  /** Starts a check per property, each after its jitter (locally or through the deferral). */
+  #dispatchChecks(slugs: string[]): void {
     const maxJitter = this.#options.maxJitterMs ?? 5 * 60_000;
     const random = this.#options.random ?? Math.random;
     for (const slug of slugs) {

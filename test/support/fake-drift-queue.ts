@@ -18,6 +18,14 @@ import type { SchedulerControlPlane } from '../../infra/drift/scheduler.ts';
 import type { ProgressListener } from '../../infra/events/model.ts';
 import type { Operation, OperationPriority } from '../../infra/operations/model.ts';
 
+export interface FakeDriftQueueOptions {
+  maxConcurrent: number;
+  /** How long a check "runs" on the (fake) clock. */
+  checkMs: number;
+  /** When each property was added (ISO); 2020-01-01 for those not listed. */
+  createdAt?: Record<string, string>;
+}
+
 export class FakeDriftQueue implements SchedulerControlPlane, MonitorControlPlane {
   readonly operations: Operation[] = [];
   readonly auditLog: Array<Omit<AuditRecord, 'id' | 'at'>> = [];
@@ -27,15 +35,21 @@ export class FakeDriftQueue implements SchedulerControlPlane, MonitorControlPlan
   readonly #slugs: string[];
   readonly #listeners = new Set<ProgressListener>();
   #seq = 0;
-  readonly options: { maxConcurrent: number; checkMs: number };
+  readonly options: FakeDriftQueueOptions;
 
-  constructor(slugs: string[], options: { maxConcurrent: number; checkMs: number }) {
+  constructor(slugs: string[], options: FakeDriftQueueOptions) {
     this.#slugs = [...slugs];
     this.options = options;
   }
 
   async listProperties(): Promise<PropertyRecord[]> {
-    return this.#slugs.map((slug) => ({ spec: { slug } }) as unknown as PropertyRecord);
+    return this.#slugs.map(
+      (slug) =>
+        ({
+          spec: { slug },
+          createdAt: this.options.createdAt?.[slug] ?? '2020-01-01T00:00:00.000Z',
+        }) as unknown as PropertyRecord,
+    );
   }
 
   async listOperations(filter: OperationFilter = {}): Promise<Operation[]> {
@@ -127,6 +141,7 @@ export function newDriftCheck(
   property: string,
   actor: Actor,
   priority: OperationPriority = 'scheduled',
+  createdAt = new Date().toISOString(),
 ): Operation {
   return {
     id,
@@ -136,7 +151,7 @@ export function newDriftCheck(
     priority,
     actor: actor.id,
     channel: actor.channel,
-    createdAt: new Date().toISOString(),
+    createdAt,
     startedAt: null,
     finishedAt: null,
     previewId: null,

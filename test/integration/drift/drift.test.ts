@@ -28,7 +28,10 @@ const MINUTE = 60_000;
 
 /** A clock that moves only when told, running the timers that fall due. */
 class ManualClock implements SchedulerClock {
-  #now = Date.parse('2025-06-01T00:00:30Z');
+  #now: number;
+  constructor(start = Date.parse('2025-06-01T00:00:30Z')) {
+    this.#now = start;
+  }
   #timers = new Map<number, { at: number; callback: () => void }>();
   #seq = 0;
   now = () => new Date(this.#now);
@@ -205,5 +208,29 @@ describe('scheduled drift checks on the real engine', () => {
     expect(received).toHaveLength(2);
     expect(JSON.parse(received[1]?.body ?? '{}').type).toBe('drift.resolved');
     expect(verifyWebhookSignature({ secret: SECRET, ...(received[1] as Received) })).toBe(true);
+  });
+
+  it('after an outage, checks once at start-up what came due while it was down', async () => {
+    await scheduler.stop();
+    const before = await tcp.controlPlane.listOperations({ property: slug, kind: 'drift-check' });
+    const lastAt = Date.parse((before[0] as Operation).createdAt);
+    const restartAt = (at: number) =>
+      DriftScheduler.start({ ...tcp, clock: new ManualClock(at), maxJitterMs: 0 });
+
+    // Back at once: no run came due after the last check.
+    const quick = await restartAt(lastAt + 1);
+    expect(await quick.catchUp()).toEqual([]);
+    await quick.stop();
+
+    // Back after an hour: twelve five-minute runs were missed, and one check makes up for them.
+    scheduler = await restartAt(lastAt + 60 * MINUTE);
+    expect(await scheduler.catchUp()).toEqual([slug]);
+    await scheduler.idle();
+    const after = await tcp.controlPlane.listOperations({ property: slug, kind: 'drift-check' });
+    expect(after).toHaveLength(before.length + 1);
+    const check = after[0] as Operation;
+    expect(check).toMatchObject({ actor: 'schedule', priority: 'scheduled' });
+    expect((await tcp.controlPlane.waitFor(check.id)).status).toBe('succeeded');
+    expect(scheduler.stats()).toMatchObject({ caughtUp: 1, enqueued: 1 });
   });
 });

@@ -162,6 +162,32 @@ describe('drift schedules shared by two replicas', () => {
     }
   });
 
+  it('two replicas back from an outage catch up each missed property once', async () => {
+    const url = await cluster.createDatabase();
+    // Added in 2020 and never checked: the yearly run of January 1st was missed.
+    const queue = new FakeDriftQueue(['alpha', 'beta'], { maxConcurrent: 2, checkMs: 10 });
+    const jitter = { fleetCron: YEARLY, maxJitterMs: 6_000, random: () => 0.5 };
+    const a = await startTickReplica(url, 'outage-a', queue, jitter);
+    const b = await startTickReplica(url, 'outage-b', queue, jitter);
+    try {
+      const [fromA, fromB] = await Promise.all([a.scheduler.catchUp(), b.scheduler.catchUp()]);
+      expect(fromA).toEqual(['alpha', 'beta']);
+      expect(fromB).toEqual(['alpha', 'beta']);
+      await Promise.all([a.scheduler.idle(), b.scheduler.idle()]);
+      // Both asked; the job engine let one wait per property. Each runs after its 3 s jitter.
+      const deadline = Date.now() + 30_000;
+      while (queue.driftCalls.length < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      await Promise.all([a.scheduler.idle(), b.scheduler.idle()]);
+      expect(queue.driftCalls.map((c) => c.slug).sort()).toEqual(['alpha', 'beta']);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('a schedule stored on one replica becomes a job-engine schedule for all', async () => {
     const url = await cluster.createDatabase();
     const queue = new FakeDriftQueue(['alpha'], { maxConcurrent: 1, checkMs: 10 });

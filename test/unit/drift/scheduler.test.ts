@@ -227,4 +227,104 @@ describe('DriftScheduler (fake clock, fake queue)', () => {
     expect(queue.driftCalls).toHaveLength(1);
     expect(newDriftCheck('x', 'alpha', { id: 'a', channel: 'c' }).kind).toBe('drift-check');
   });
+
+  describe('catching up runs missed while the service was down', () => {
+    const schedule_ = { id: 'schedule', channel: 'schedule' } as const;
+
+    it('checks once each property whose schedule came due after its newest check', async () => {
+      vi.setSystemTime(new Date('2025-01-01T10:20:00Z'));
+      await schedule('*', '0 * * * *', 'UTC');
+      const queue = new FakeDriftQueue(['alpha', 'beta', 'gamma', 'delta'], {
+        maxConcurrent: 4,
+        checkMs: 1,
+        // gamma was added after the 10:00 run; delta long before and never checked.
+        createdAt: { gamma: '2025-01-01T10:10:00.000Z', delta: '2024-06-01T00:00:00.000Z' },
+      });
+      // alpha was last checked at 08:30 (two runs missed), beta after the 10:00 run.
+      for (const [id, slug, at] of [
+        ['old-1', 'alpha', '2025-01-01T08:30:00.000Z'],
+        ['old-2', 'beta', '2025-01-01T10:05:00.000Z'],
+      ] as const) {
+        const done = newDriftCheck(id, slug, schedule_, 'scheduled', at);
+        queue.operations.push({ ...done, status: 'succeeded' });
+      }
+      const started = await start(queue);
+
+      expect(await started.catchUp()).toEqual(['alpha', 'delta']);
+      await started.idle();
+      expect(queue.driftCalls.map((c) => c.slug)).toEqual(['alpha', 'delta']);
+      expect(queue.driftCalls[0]).toMatchObject({ actor: schedule_, priority: 'scheduled' });
+      expect(started.stats()).toMatchObject({ caughtUp: 2, enqueued: 2 });
+
+      // The next run is the timer's as usual, for everyone.
+      await advanceTo('2025-01-01T11:00:00Z');
+      expect(queue.driftCalls).toHaveLength(6);
+    });
+
+    it("follows a property's override, and a disabled override stops the catch-up", async () => {
+      vi.setSystemTime(new Date('2025-01-02T12:00:00Z'));
+      await repo.insertProperty(storedPropertyRow('alpha'));
+      await schedule('*', '0 * * * *', 'UTC');
+      await schedule('alpha', '0 3 * * *', 'Europe/Lisbon');
+      await repo.upsertSchedule({
+        scope: 'beta',
+        cron: '0 * * * *',
+        timezone: 'UTC',
+        enabled: false,
+        updatedAt: new Date().toISOString(),
+      });
+      const queue = new FakeDriftQueue(['alpha', 'beta', 'gamma'], {
+        maxConcurrent: 4,
+        checkMs: 1,
+      });
+      // Each checked at 04:00 today: after alpha's daily 03:00, before the fleet's hourly runs.
+      for (const slug of ['alpha', 'beta', 'gamma']) {
+        const at = '2025-01-02T04:00:00.000Z';
+        queue.operations.push({
+          ...newDriftCheck(`old-${slug}`, slug, schedule_, 'scheduled', at),
+          status: 'succeeded',
+        });
+      }
+      const started = await start(queue);
+
+      expect(await started.catchUp()).toEqual(['gamma']);
+    });
+
+    it('hands the caught-up checks to the deferral when one is set', async () => {
+      vi.setSystemTime(new Date('2025-01-01T10:20:00Z'));
+      await schedule('*', '0 * * * *', 'UTC');
+      const queue = new FakeDriftQueue(['alpha', 'beta'], { maxConcurrent: 4, checkMs: 1 });
+      const started = await start(queue, { maxJitterMs: 10 * MINUTE, random: () => 0.25 });
+      const deferred: Array<[string, number]> = [];
+      started.useDeferral({
+        defer: async (slug, delayMs) => {
+          deferred.push([slug, delayMs]);
+          return true;
+        },
+      });
+
+      expect(await started.catchUp()).toEqual(['alpha', 'beta']);
+      await started.idle();
+      expect(deferred).toEqual([
+        ['alpha', 2.5 * MINUTE],
+        ['beta', 2.5 * MINUTE],
+      ]);
+      expect(queue.driftCalls).toHaveLength(0);
+    });
+
+    it('queues nothing without a schedule, or when nothing came due since the last check', async () => {
+      vi.setSystemTime(new Date('2025-01-01T10:20:00Z'));
+      const queue = new FakeDriftQueue(['alpha'], {
+        maxConcurrent: 4,
+        checkMs: 1,
+        createdAt: { alpha: '2025-01-01T10:01:00.000Z' },
+      });
+      const started = await start(queue);
+      expect(await started.catchUp()).toEqual([]);
+      await schedule('*', '0 * * * *', 'UTC');
+      expect(await started.catchUp()).toEqual([]);
+      expect(queue.driftCalls).toHaveLength(0);
+      expect(started.stats().caughtUp).toBe(0);
+    });
+  });
 });
