@@ -29,7 +29,7 @@ export interface StackFile {
 }
 
 const LOCK_WAIT_MS = 15_000;
-// A lock older than this belongs to a process that died mid-write.
+// A lock older than this belongs to a process that died mid-write (when its pid says nothing).
 const LOCK_STALE_MS = 30_000;
 
 export function stackDir(dir: string, stack: string): string {
@@ -125,6 +125,9 @@ async function withLock<T>(path: string, body: () => Promise<T>): Promise<T> {
   for (;;) {
     try {
       const handle = await open(lock, 'wx');
+      // The owner's pid: a lock left by a killed process is taken over at once, not after
+      // LOCK_STALE_MS (a service restarted after a crash would otherwise wait on it).
+      await handle.writeFile(String(process.pid));
       await handle.close();
       break;
     } catch (error) {
@@ -133,7 +136,7 @@ async function withLock<T>(path: string, body: () => Promise<T>): Promise<T> {
         (s) => Date.now() - s.mtimeMs,
         () => 0,
       );
-      if (age > LOCK_STALE_MS) await rm(lock, { force: true });
+      if (age > LOCK_STALE_MS || (await ownerIsGone(lock))) await rm(lock, { force: true });
       else if (Date.now() > deadline) throw new Error(`sandbox store ${path} stayed locked`);
       else await new Promise((resolve) => setTimeout(resolve, 15));
     }
@@ -142,6 +145,23 @@ async function withLock<T>(path: string, body: () => Promise<T>): Promise<T> {
     return await body();
   } finally {
     await unlink(lock).catch(() => undefined);
+  }
+}
+
+/**
+ * True when the lock names a process that no longer runs. Only the sandbox's own processes on
+ * this machine take these locks, so a pid is meaningful; an empty lock (its owner is between
+ * creating and writing it) or an unreadable one counts as held.
+ */
+async function ownerIsGone(lock: string): Promise<boolean> {
+  const pid = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

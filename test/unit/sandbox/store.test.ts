@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { mutateStackFile, readStackFile, stackDir, stackFilePath } from '../../../sandbox/store.ts';
+import { withTempDir } from '../../support/temp-dir.ts';
+
+/** The pid of a process that has already exited. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', '']);
+  return child.pid as number;
+}
+
+async function lockBy(dir: string, pid: number): Promise<string> {
+  await mkdir(stackDir(dir, 'hotel'), { recursive: true });
+  const lock = `${stackFilePath(dir, 'hotel', 'digitalocean')}.lock`;
+  await writeFile(lock, String(pid));
+  return lock;
+}
+
+function addRecord(file: { resources: Array<{ name: string }> }) {
+  file.resources.push({ name: 'app' } as never);
+}
+
+describe('the sandbox store lock', () => {
+  it('takes over at once a lock left by a process that no longer runs', async () => {
+    await withTempDir('sandbox-lock', async (dir) => {
+      await lockBy(dir, deadPid());
+      // A fresh lock of a live owner would hold this for 15 s and then fail.
+      await mutateStackFile(dir, 'hotel', 'digitalocean', addRecord);
+      const file = await readStackFile(dir, 'hotel', 'digitalocean');
+      expect(file.resources.map((r) => r.name)).toEqual(['app']);
+    });
+  });
+
+  it('waits while the process holding the lock runs', async () => {
+    await withTempDir('sandbox-lock', async (dir) => {
+      const lock = await lockBy(dir, process.pid);
+      let released = false;
+      const change = mutateStackFile(dir, 'hotel', 'digitalocean', (file) => {
+        addRecord(file);
+        return released;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      released = true;
+      await rm(lock);
+      expect(await change).toBe(true);
+    });
+  });
+});
