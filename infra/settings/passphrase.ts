@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readFile, stat } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BlkshpError, ERROR_CODES } from '../errors.ts';
 import type { Settings } from './settings.ts';
@@ -20,10 +20,13 @@ export async function ensurePassphraseFile(dataDir: string): Promise<string> {
   const path = join(dataDir, PASSPHRASE_FILE_NAME);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
-  // O_EXCL fails when the file exists, so two processes starting at once cannot both write one.
+  // Written whole to a private temporary file, then linked into place: link() fails when the
+  // file exists, so two processes starting at once cannot both create one, and a crash leaves
+  // either no passphrase file or a complete one (never an empty one that would refuse start).
+  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     const handle = await open(
-      path,
+      temp,
       constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
       0o600,
     );
@@ -33,11 +36,14 @@ export async function ensurePassphraseFile(dataDir: string): Promise<string> {
     } finally {
       await handle.close();
     }
+    await link(temp, path);
     return path;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
       throw passphraseError(`cannot create the passphrase file ${path}`, error);
     }
+  } finally {
+    await rm(temp, { force: true });
   }
 
   await checkExisting(path);

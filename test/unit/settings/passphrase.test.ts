@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -32,6 +32,14 @@ describe('ensurePassphraseFile', () => {
   it('two starts at once end with one passphrase', async () => {
     const paths = await Promise.all([ensurePassphraseFile(dir), ensurePassphraseFile(dir)]);
     expect(paths[0]).toBe(paths[1]);
+    expect((await readFile(join(dir, 'passphrase'), 'utf8')).trim()).toHaveLength(43);
+  });
+
+  it('lands the file whole: nothing but the passphrase is left, beside a crashed try', async () => {
+    // What a process killed before its link() leaves: an empty temporary file.
+    await writeFile(join(dir, 'passphrase.4242.0a0b0c0d0e0f.tmp'), '', { mode: 0o600 });
+    await Promise.all([ensurePassphraseFile(dir), ensurePassphraseFile(dir)]);
+    expect((await readdir(dir)).sort()).toEqual(['passphrase', 'passphrase.4242.0a0b0c0d0e0f.tmp']);
     expect((await readFile(join(dir, 'passphrase'), 'utf8')).trim()).toHaveLength(43);
   });
 
