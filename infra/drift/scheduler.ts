@@ -273,24 +273,27 @@ export class DriftScheduler {
     for (const slug of slugs) {
       const delay = Math.floor(random() * maxJitter);
       const deferral = this.#deferral;
-      if (deferral) {
-        this.#track(this.#defer(deferral, slug, delay));
-        continue;
-      }
-      if (this.#jittered.has(slug)) {
-        this.#track(this.#skip(slug, 'a scheduled check is still waiting for its start', null));
-        continue;
-      }
-      if (delay === 0) {
-        this.#track(this.#check(slug));
-        continue;
-      }
-      const handle = this.#clock.setTimeout(() => {
-        this.#jittered.delete(slug);
-        if (!this.#stopped) this.#track(this.#check(slug));
-      }, delay);
-      this.#jittered.set(slug, handle);
+      if (deferral) this.#track(this.#defer(deferral, slug, delay));
+      else this.#waitLocally(slug, delay);
     }
+  }
+
+  /** Runs the check after `delay` on this process's own timer. */
+  #waitLocally(slug: string, delay: number): void {
+    if (this.#stopped) return;
+    if (this.#jittered.has(slug)) {
+      this.#track(this.#skip(slug, 'a scheduled check is still waiting for its start', null));
+      return;
+    }
+    if (delay === 0) {
+      this.#track(this.#check(slug));
+      return;
+    }
+    const handle = this.#clock.setTimeout(() => {
+      this.#jittered.delete(slug);
+      if (!this.#stopped) this.#track(this.#check(slug));
+    }, delay);
+    this.#jittered.set(slug, handle);
   }
 
   async #defer(deferral: CheckDeferral, slug: string, delayMs: number): Promise<void> {
@@ -299,8 +302,13 @@ export class DriftScheduler {
         await this.#skip(slug, 'a scheduled check is still waiting for its start', null);
       }
     } catch (error) {
-      this.#stats.failed += 1;
-      this.#logger.error({ err: error, property: slug }, 'scheduled drift check failed to defer');
+      // The job engine could not take it (a database hiccup): this process keeps the wait, so
+      // the check is lost only if this replica also dies before its start.
+      this.#logger.warn(
+        { err: error, property: slug },
+        'could not defer a scheduled drift check; waiting for it here',
+      );
+      this.#waitLocally(slug, delayMs);
     }
   }
 

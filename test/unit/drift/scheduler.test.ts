@@ -143,6 +143,24 @@ describe('DriftScheduler (fake clock, fake queue)', () => {
     expect(queue.driftCalls.map((c) => [c.slug, c.priority])).toEqual([['a', 'scheduled']]);
   });
 
+  it('keeps the wait on its own timer when the deferral fails', async () => {
+    vi.setSystemTime(new Date('2025-01-01T00:00:30Z'));
+    await schedule('*', '0 * * * *', 'UTC');
+    const queue = new FakeDriftQueue(['a'], { maxConcurrent: 4, checkMs: 1 });
+    const started = await start(queue, { maxJitterMs: 10 * MINUTE, random: () => 0.5 });
+    started.useDeferral({
+      defer: async () => {
+        throw new Error('connection terminated');
+      },
+    });
+
+    await advanceTo('2025-01-01T01:04:59Z');
+    expect(queue.driftCalls).toHaveLength(0);
+    await advanceTo('2025-01-01T01:05:00Z');
+    expect(queue.driftCalls.map((c) => c.slug)).toEqual(['a']);
+    expect(started.stats()).toMatchObject({ enqueued: 1, failed: 0 });
+  });
+
   it('skips a property whose last drift check is still running and audits the skip', async () => {
     vi.setSystemTime(new Date('2025-01-01T00:00:30Z'));
     await schedule('*', '*/10 * * * *', 'UTC');
