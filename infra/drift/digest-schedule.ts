@@ -4,9 +4,10 @@
  * replicas use a pg-boss cron schedule, and the replica taking a tick claims its occurrence first,
  * so the channel gets one digest per tick however many replicas run.
  *
- * TODO(missed digest): a digest time that passes while the service is down is not posted late.
- * Unblocked by recording each posted digest (the audit would do) and posting once at start when
- * an occurrence fell after the last one, claimed like a tick so replicas post it once.
+ * Each posted digest is audited (`drift.digest`). At start, when a digest time passed after the
+ * last posted one (the service was down then), the missed digest is posted once; replicas claim
+ * that occurrence like a tick, so it is posted once for all. A service that never posted one
+ * does not start with a digest.
  */
 import { Cron } from 'croner';
 import type { JobWithMetadata, PgBoss } from 'pg-boss';
@@ -27,6 +28,7 @@ export interface DigestTiming {
 
 const DEFAULT_TIMING: DigestTiming = { cron: '0 8 * * *', timezone: 'UTC' };
 const SCHEDULE_KEY = 'digest';
+export const DIGEST_AUDIT_ACTION = 'drift.digest';
 
 /**
  * Reads BLKSHP_DRIFT_DIGEST_CRON (five fields, or `off`) and BLKSHP_DRIFT_DIGEST_TIMEZONE (an
@@ -51,7 +53,10 @@ export interface DigestScheduleOptions {
   timing: DigestTiming;
   channel: string;
   postMessage: PostMessage;
-  repo: Pick<Repository, 'listProperties' | 'listDriftResults' | 'getDriftIgnore'>;
+  repo: Pick<
+    Repository,
+    'listProperties' | 'listDriftResults' | 'getDriftIgnore' | 'appendAudit' | 'queryAudit'
+  >;
   logger: Logger;
   /** With replicas: pg-boss's cron fires the digest, once per tick for all. */
   boss?: PgBoss;
@@ -77,6 +82,7 @@ export class DigestSchedule {
       digest.#timer = new Cron(timing.cron, { timezone: timing.timezone, protect: true }, () =>
         digest.post(),
       );
+      await digest.#catchUp();
       return digest;
     }
     await createClaimsQueue(boss);
@@ -100,7 +106,29 @@ export class DigestSchedule {
         await digest.post();
       },
     );
+    await digest.#catchUp();
     return digest;
+  }
+
+  /** Posts the digest whose time passed while no service was up; true if it did. */
+  async #catchUp(): Promise<boolean> {
+    const { timing, repo, boss } = this.#options;
+    try {
+      const schedule = new Cron(timing.cron, { timezone: timing.timezone, paused: true });
+      const [due] = schedule.previousRuns(1, new Date());
+      schedule.stop();
+      if (!due) return false;
+      const [last] = await repo.queryAudit({ action: DIGEST_AUDIT_ACTION, limit: 1 });
+      if (!last || Date.parse(last.at) >= due.getTime()) return false;
+      const occurrence = due.toISOString();
+      if (boss && !(await claimOccurrence(boss, SCHEDULE_KEY, occurrence))) return false;
+      this.#logger.info({ occurrence, lastPosted: last.at }, 'posting a digest missed while down');
+      await this.post();
+      return true;
+    } catch (error) {
+      this.#logger.error({ err: error }, 'catching up a missed digest failed');
+      return false;
+    }
   }
 
   /** Removes the job-engine schedule an earlier configuration left (it would fire unworked). */
@@ -122,6 +150,15 @@ export class DigestSchedule {
         await this.#options.postMessage(this.#options.channel, text, fleetDigestBlocks(digest));
         this.#posted += 1;
         this.#logger.info({ counts: digest.counts }, 'drift digest posted');
+        await this.#options.repo.appendAudit({
+          actor: 'schedule',
+          channel: 'schedule',
+          action: DIGEST_AUDIT_ACTION,
+          property: null,
+          operationId: null,
+          result: 'posted',
+          detail: `${this.#options.channel}: ${text}`,
+        });
       } catch (error) {
         this.#logger.error({ err: error }, 'drift digest failed');
       }

@@ -4,7 +4,7 @@
  */
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { DigestSchedule } from '../../../infra/drift/digest-schedule.ts';
+import { DIGEST_AUDIT_ACTION, DigestSchedule } from '../../../infra/drift/digest-schedule.ts';
 import { QUEUES } from '../../../infra/jobs/job-engine.ts';
 import { driftedResult, insertPropertyRow } from '../../support/drift-fixtures.ts';
 import { usePostgresCluster } from '../../support/postgres-suite.ts';
@@ -64,6 +64,53 @@ describe('the drift digest shared by two replicas', () => {
       expect(await a.replication.boss.getSchedules(QUEUES.driftDigest)).toEqual([]);
     } finally {
       for (const digest of digests) await digest.stop();
+      for (const replica of replicas) {
+        await replica.replication.close();
+        await replica.repo.close();
+      }
+    }
+  });
+
+  it('two replicas back after a missed digest time post the missed digest once', async () => {
+    const url = await cluster.createDatabase();
+    const replicas: TestReplication[] = [];
+    const posts: string[] = [];
+    try {
+      for (const name of ['missed-a', 'missed-b']) {
+        replicas.push(await openTestReplication(url, name, { maxEngineRuns: 1, logger }));
+      }
+      const [a] = replicas;
+      if (!a) throw new Error('replicas did not start');
+      // The last digest went out in 2020; every 08:00 since passed with no service up.
+      await a.repo.appendAudit({
+        actor: 'schedule',
+        channel: 'schedule',
+        action: DIGEST_AUDIT_ACTION,
+        property: null,
+        operationId: null,
+        result: 'posted',
+        detail: null,
+        at: '2020-01-01T08:00:01.000Z',
+      });
+      const digests = await Promise.all(
+        replicas.map((replica) =>
+          DigestSchedule.start({
+            timing,
+            channel: 'C0DRIFT01',
+            postMessage: async (_channel, text) => {
+              posts.push(text);
+            },
+            repo: replica.repo,
+            logger,
+            boss: replica.replication.boss,
+          }),
+        ),
+      );
+      for (const digest of digests) await digest.stop();
+      expect(posts).toEqual(['Drift digest: 0 in sync, 0 drifted, 0 failing, 0 not checked']);
+      const audited = await a.repo.queryAudit({ action: DIGEST_AUDIT_ACTION });
+      expect(audited).toHaveLength(2);
+    } finally {
       for (const replica of replicas) {
         await replica.replication.close();
         await replica.repo.close();

@@ -1,6 +1,10 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { DigestSchedule, parseDigestTiming } from '../../../infra/drift/digest-schedule.ts';
+import {
+  DIGEST_AUDIT_ACTION,
+  DigestSchedule,
+  parseDigestTiming,
+} from '../../../infra/drift/digest-schedule.ts';
 import { SqliteRepository } from '../../../infra/storage/sqlite.ts';
 import { driftedResult, insertPropertyRow } from '../../support/drift-fixtures.ts';
 
@@ -70,5 +74,56 @@ describe('the daily drift digest', () => {
     } finally {
       await repo.close();
     }
+  });
+
+  describe('a digest time that passed while the service was down', () => {
+    // Yearly, so no timer fires while the test runs; January 1st 08:00 has always passed.
+    const timing = { cron: '0 8 1 1 *', timezone: 'UTC' };
+
+    async function startWithLastPost(lastPostedAt: string | null) {
+      const repo = await SqliteRepository.open(':memory:');
+      await repo.migrate();
+      if (lastPostedAt) {
+        await repo.appendAudit({
+          actor: 'schedule',
+          channel: 'schedule',
+          action: DIGEST_AUDIT_ACTION,
+          property: null,
+          operationId: null,
+          result: 'posted',
+          detail: null,
+          at: lastPostedAt,
+        });
+      }
+      const posts: string[] = [];
+      const digest = await DigestSchedule.start({
+        timing,
+        channel: 'C0DRIFT01',
+        postMessage: async (_channel, text) => {
+          posts.push(text);
+        },
+        repo,
+        logger,
+      });
+      await digest.stop();
+      const audited = await repo.queryAudit({ action: DIGEST_AUDIT_ACTION });
+      await repo.close();
+      return { posts, audited };
+    }
+
+    it('is posted once at start when the last digest is older than it', async () => {
+      const { posts, audited } = await startWithLastPost('2020-01-01T08:00:01.000Z');
+      expect(posts).toEqual(['Drift digest: 0 in sync, 0 drifted, 0 failing, 0 not checked']);
+      expect(audited).toHaveLength(2);
+      expect(audited[0]).toMatchObject({
+        result: 'posted',
+        detail: expect.stringContaining('C0DRIFT01'),
+      });
+    });
+
+    it('is not posted when a digest went out after it, or none ever did', async () => {
+      expect((await startWithLastPost(new Date().toISOString())).posts).toEqual([]);
+      expect((await startWithLastPost(null)).posts).toEqual([]);
+    });
   });
 });
