@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { Actor, ControlPlaneApi } from '../control-plane-api.ts';
 import { isFinished } from '../operations/model.ts';
 import type { Repository, Schedule } from '../storage/repository.ts';
+import { propertiesThatMissedARun, type TimetableEntry } from './missed-runs.ts';
 import { compileSchedule, DEFAULT_FLEET_SCHEDULE, FLEET_SCOPE } from './schedules.ts';
 
 export const SCHEDULE_ACTOR: Actor = { id: 'schedule', channel: 'schedule' };
@@ -111,18 +112,22 @@ export class DriftScheduler {
 
   /**
    * Makes up for runs missed while no service was up (call once at start, after `useDeferral`):
-   * every property whose schedule had an occurrence after its newest drift check (or, never
-   * checked, after it was added) gets one check now, with the usual jitter. Several missed runs
-   * make one check, as drift is a state and not a series of events. The operations table is the
-   * memory, so nothing extra is stored. A run skipped because a check was busy counts as missed
-   * too (at worst one more check than needed). Resolves with the properties it queued.
+   * each property that missed one (see missed-runs.ts) gets one check now, with the usual jitter.
+   * The operations table is the memory, so nothing extra is stored. A run skipped because a check
+   * was busy counts as missed too (at worst one check more than needed). Resolves with the
+   * properties it queued.
    */
   catchUp(): Promise<string[]> {
     let missed: string[] = [];
     this.#arming = this.#arming.then(async () => {
       if (this.#stopped) return;
       try {
-        missed = await this.#missedSinceLastCheck(await this.#timetable());
+        const timetable = await this.#timetable();
+        missed = await propertiesThatMissedARun(
+          this.#options.controlPlane,
+          timetable,
+          this.#clock.now(),
+        );
         if (missed.length === 0) return;
         this.#stats.caughtUp += missed.length;
         this.#logger.info({ properties: missed }, 'catching up drift checks missed while down');
@@ -242,28 +247,6 @@ export class DriftScheduler {
       .sort();
     this.#logger.info({ due: [...due], properties: slugs.length }, 'drift schedule due');
     this.#dispatchChecks(slugs);
-  }
-
-  async #missedSinceLastCheck(timetable: TimetableEntry[]): Promise<string[]> {
-    const { controlPlane } = this.#options;
-    const byScope = new Map(timetable.map((entry) => [entry.scope, entry]));
-    const now = this.#clock.now();
-    const missed: string[] = [];
-    for (const property of await controlPlane.listProperties()) {
-      const slug = property.spec.slug;
-      const entry = byScope.get(slug) ?? byScope.get(FLEET_SCOPE);
-      if (!entry?.enabled) continue;
-      const [occurrence] = entry.cron.previousRuns(1, now);
-      if (!occurrence) continue;
-      const [last] = await controlPlane.listOperations({
-        property: slug,
-        kind: 'drift-check',
-        limit: 1,
-      });
-      const since = Date.parse(last?.createdAt ?? property.createdAt);
-      if (occurrence.getTime() > since) missed.push(slug);
-    }
-    return missed.sort();
   }
 
   /** Starts a check per property, each after its jitter (locally or through the deferral). */
@@ -398,12 +381,6 @@ export class DriftScheduler {
     }
     return entries;
   }
-}
-
-interface TimetableEntry {
-  scope: string;
-  enabled: boolean;
-  cron: ReturnType<typeof compileSchedule>;
 }
 
 function earliest(dates: Array<Date | null>): Date | null {
