@@ -1,8 +1,9 @@
 /**
  * Which properties missed a scheduled drift run while no service was up: those whose schedule
- * (their override, or the fleet's) came due after their newest drift check, or after they were
- * added when never checked. Several missed runs count once: drift is a state, not a series of
- * events, so one check now answers them all.
+ * (their override, or the fleet's) came due after their newest finished drift check, or after
+ * they were added when never checked. Several missed runs count once: drift is a state, not a
+ * series of events, so one check now answers them all. The fleet list already carries each
+ * property's last check, so this costs no query per property.
  */
 import type { SchedulerControlPlane } from './scheduler.ts';
 import { type compileSchedule, FLEET_SCOPE } from './schedules.ts';
@@ -15,7 +16,7 @@ export interface TimetableEntry {
 
 /** The slugs (sorted) of the properties that missed a run before `now`. */
 export async function propertiesThatMissedARun(
-  controlPlane: Pick<SchedulerControlPlane, 'listProperties' | 'listOperations'>,
+  controlPlane: Pick<SchedulerControlPlane, 'listProperties'>,
   timetable: TimetableEntry[],
   now: Date,
 ): Promise<string[]> {
@@ -24,15 +25,9 @@ export async function propertiesThatMissedARun(
   for (const property of await controlPlane.listProperties()) {
     const slug = property.spec.slug;
     const entry = byScope.get(slug) ?? byScope.get(FLEET_SCOPE);
-    if (!entry?.enabled) continue;
-    const [due] = entry.cron.previousRuns(1, now);
-    if (!due) continue;
-    const [last] = await controlPlane.listOperations({
-      property: slug,
-      kind: 'drift-check',
-      limit: 1,
-    });
-    if (due.getTime() > Date.parse(last?.createdAt ?? property.createdAt)) missed.push(slug);
+    const [due] = entry?.enabled ? entry.cron.previousRuns(1, now) : [];
+    const since = Date.parse(property.drift.checkedAt ?? property.createdAt);
+    if (due && due.getTime() > since) missed.push(slug);
   }
   return missed.sort();
 }

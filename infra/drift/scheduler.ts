@@ -113,9 +113,9 @@ export class DriftScheduler {
   /**
    * Makes up for runs missed while no service was up (call once at start, after `useDeferral`):
    * each property that missed one (see missed-runs.ts) gets one check now, with the usual jitter.
-   * The operations table is the memory, so nothing extra is stored. A run skipped because a check
-   * was busy counts as missed too (at worst one check more than needed). Resolves with the
-   * properties it queued.
+   * Each property's last finished check is the memory, so nothing extra is stored. A run skipped
+   * because a check was busy counts as missed too (at worst one check more than needed).
+   * Resolves with the properties it queued.
    */
   catchUp(): Promise<string[]> {
     let missed: string[] = [];

@@ -43,13 +43,20 @@ export class FakeDriftQueue implements SchedulerControlPlane, MonitorControlPlan
   }
 
   async listProperties(): Promise<PropertyRecord[]> {
-    return this.#slugs.map(
-      (slug) =>
-        ({
-          spec: { slug },
-          createdAt: this.options.createdAt?.[slug] ?? '2020-01-01T00:00:00.000Z',
-        }) as unknown as PropertyRecord,
-    );
+    return this.#slugs.map((slug) => {
+      // As the real fleet list: the newest finished drift check says when drift was last known.
+      const lastCheck = this.operations.findLast(
+        (o) =>
+          o.property === slug &&
+          o.kind === 'drift-check' &&
+          (o.status === 'succeeded' || o.status === 'failed'),
+      );
+      return {
+        spec: { slug },
+        createdAt: this.options.createdAt?.[slug] ?? '2020-01-01T00:00:00.000Z',
+        drift: { checkedAt: lastCheck?.finishedAt ?? null },
+      } as unknown as PropertyRecord;
+    });
   }
 
   async listOperations(filter: OperationFilter = {}): Promise<Operation[]> {

@@ -213,9 +213,16 @@ describe('scheduled drift checks on the real engine', () => {
   it('after an outage, checks once at start-up what came due while it was down', async () => {
     await scheduler.stop();
     const before = await tcp.controlPlane.listOperations({ property: slug, kind: 'drift-check' });
-    const lastAt = Date.parse((before[0] as Operation).createdAt);
+    const lastAt = Date.parse((before[0] as Operation).finishedAt as string);
+    const { controlPlane, repo, logger } = tcp;
     const restartAt = (at: number) =>
-      DriftScheduler.start({ ...tcp, clock: new ManualClock(at), maxJitterMs: 0 });
+      DriftScheduler.start({
+        controlPlane,
+        repo,
+        logger,
+        clock: new ManualClock(at),
+        maxJitterMs: 0,
+      });
 
     // Back at once: no run came due after the last check.
     const quick = await restartAt(lastAt + 1);

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DriftScheduler, type DriftSchedulerOptions } from '../../../infra/drift/scheduler.ts';
 import { createSchedulesApi } from '../../../infra/drift/schedules.ts';
+import type { OperationStatus } from '../../../infra/operations/model.ts';
 import { SqliteRepository } from '../../../infra/storage/sqlite.ts';
 import { storedPropertyRow } from '../../support/drift-fixtures.ts';
 import { FakeDriftQueue, newDriftCheck } from '../../support/fake-drift-queue.ts';
@@ -249,6 +250,17 @@ describe('DriftScheduler (fake clock, fake queue)', () => {
   describe('catching up runs missed while the service was down', () => {
     const schedule_ = { id: 'schedule', channel: 'schedule' } as const;
 
+    /** A drift check of `slug` that ended (or was cut short) at `at`. */
+    function pastCheck(
+      queue: FakeDriftQueue,
+      slug: string,
+      at: string,
+      status: OperationStatus = 'succeeded',
+    ) {
+      const check = newDriftCheck(`old-${slug}`, slug, schedule_, 'scheduled', at);
+      queue.operations.push({ ...check, status, finishedAt: at });
+    }
+
     it('checks once each property whose schedule came due after its newest check', async () => {
       vi.setSystemTime(new Date('2025-01-01T10:20:00Z'));
       await schedule('*', '0 * * * *', 'UTC');
@@ -259,13 +271,8 @@ describe('DriftScheduler (fake clock, fake queue)', () => {
         createdAt: { gamma: '2025-01-01T10:10:00.000Z', delta: '2024-06-01T00:00:00.000Z' },
       });
       // alpha was last checked at 08:30 (two runs missed), beta after the 10:00 run.
-      for (const [id, slug, at] of [
-        ['old-1', 'alpha', '2025-01-01T08:30:00.000Z'],
-        ['old-2', 'beta', '2025-01-01T10:05:00.000Z'],
-      ] as const) {
-        const done = newDriftCheck(id, slug, schedule_, 'scheduled', at);
-        queue.operations.push({ ...done, status: 'succeeded' });
-      }
+      pastCheck(queue, 'alpha', '2025-01-01T08:30:00.000Z');
+      pastCheck(queue, 'beta', '2025-01-01T10:05:00.000Z');
       const started = await start(queue);
 
       expect(await started.catchUp()).toEqual(['alpha', 'delta']);
@@ -297,15 +304,25 @@ describe('DriftScheduler (fake clock, fake queue)', () => {
       });
       // Each checked at 04:00 today: after alpha's daily 03:00, before the fleet's hourly runs.
       for (const slug of ['alpha', 'beta', 'gamma']) {
-        const at = '2025-01-02T04:00:00.000Z';
-        queue.operations.push({
-          ...newDriftCheck(`old-${slug}`, slug, schedule_, 'scheduled', at),
-          status: 'succeeded',
-        });
+        pastCheck(queue, slug, '2025-01-02T04:00:00.000Z');
       }
       const started = await start(queue);
 
       expect(await started.catchUp()).toEqual(['gamma']);
+    });
+
+    it('counts a check the outage cut short as no check', async () => {
+      vi.setSystemTime(new Date('2025-01-01T10:20:00Z'));
+      await schedule('*', '0 * * * *', 'UTC');
+      const queue = new FakeDriftQueue(['alpha', 'beta'], { maxConcurrent: 4, checkMs: 1 });
+      pastCheck(queue, 'alpha', '2025-01-01T09:30:00.000Z');
+      pastCheck(queue, 'beta', '2025-01-01T09:30:00.000Z');
+      // alpha's 10:00 check was running when the service died.
+      pastCheck(queue, 'alpha', '2025-01-01T10:01:00.000Z', 'interrupted');
+      pastCheck(queue, 'beta', '2025-01-01T10:01:00.000Z');
+      const started = await start(queue);
+
+      expect(await started.catchUp()).toEqual(['alpha']);
     });
 
     it('hands the caught-up checks to the deferral when one is set', async () => {
