@@ -7,7 +7,7 @@
  * an MD5), so the service asks fileblob not to write it, and removes a damaged one left behind
  * by an older run or by a URL that asked for sidecars.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
@@ -23,9 +23,14 @@ export function withoutSidecars(url: string): string {
   return parsed.toString();
 }
 
+// The checkpoint of a stack is `<stack>.json`, gzip- or zstd-compressed when Pulumi is told
+// to, each with a `.bak` copy; a sidecar is the file's name plus `.attrs`.
+const CHECKPOINT_EXTENSIONS = ['.json', '.json.gz', '.json.zst'];
+
 /**
  * Removes the sidecars of `stackName`'s checkpoint files (in `<state>/.pulumi/stacks/<project>/`)
- * that do not hold a JSON object. Returns the names it removed.
+ * that do not hold a JSON object. Looks only at that stack's own names: it runs before every
+ * operation, and the directory holds every stack of the fleet. Returns the names it removed.
  */
 export async function removeDamagedSidecars(
   backendUrl: string,
@@ -35,17 +40,17 @@ export async function removeDamagedSidecars(
 ): Promise<string[]> {
   if (!backendUrl.startsWith('file://')) return [];
   const dir = join(fileURLToPath(backendUrl), '.pulumi', 'stacks', projectName);
-  const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [] as string[];
-    throw error;
-  });
+  const sidecars = CHECKPOINT_EXTENSIONS.flatMap((ext) => [
+    `${stackName}${ext}${SIDECAR}`,
+    `${stackName}${ext}.bak${SIDECAR}`,
+  ]);
   const removed: string[] = [];
-  for (const name of names) {
-    if (!name.startsWith(`${stackName}.`) || !name.endsWith(SIDECAR)) continue;
+  for (const name of sidecars) {
     const path = join(dir, name);
-    if (await holdsJsonObject(path)) continue;
-    await rm(path, { force: true });
-    removed.push(name);
+    if (await isDamaged(path)) {
+      await rm(path, { force: true });
+      removed.push(name);
+    }
   }
   if (removed.length > 0) {
     logger?.warn({ stack: stackName, removed }, 'removed damaged state metadata sidecars');
@@ -53,11 +58,19 @@ export async function removeDamagedSidecars(
   return removed;
 }
 
-async function holdsJsonObject(path: string): Promise<boolean> {
+/** True for a sidecar that exists and does not hold a JSON object. */
+async function isDamaged(path: string): Promise<boolean> {
+  let text: string;
   try {
-    const parsed: unknown = JSON.parse(await readFile(path, 'utf8'));
-    return typeof parsed === 'object' && parsed !== null;
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed !== 'object' || parsed === null;
   } catch {
-    return false;
+    return true;
   }
 }

@@ -38,6 +38,7 @@ describe('removeDamagedSidecars', () => {
         'hotel-a.json': '{}',
         'hotel-a.json.attrs': '',
         'hotel-a.json.bak.attrs': '{"user.content_type"',
+        'hotel-a.json.gz.bak.attrs': 'null',
         'hotel-ab.json.attrs': '',
         'hotel-b.json.attrs': '',
         'hotel-a-spa.json.attrs': '{"md5":"x"}',
@@ -46,7 +47,11 @@ describe('removeDamagedSidecars', () => {
 
       const removed = await removeDamagedSidecars(`file://${dir}`, 'blkshp-property', 'hotel-a');
 
-      expect(removed.sort()).toEqual(['hotel-a.json.attrs', 'hotel-a.json.bak.attrs']);
+      expect(removed.sort()).toEqual([
+        'hotel-a.json.attrs',
+        'hotel-a.json.bak.attrs',
+        'hotel-a.json.gz.bak.attrs',
+      ]);
       expect((await readdir(stacks)).sort()).toEqual([
         'hotel-a-spa.json.attrs',
         'hotel-a.json',
