@@ -12,11 +12,13 @@
 import { Cron } from 'croner';
 import type { JobWithMetadata, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
+import type { AuditRecord } from '../control-plane-api.ts';
 import { BlkshpError, ERROR_CODES } from '../errors.ts';
 import { QUEUES } from '../jobs/job-engine.ts';
 import { claimOccurrence, createClaimsQueue, occurrenceOf } from '../jobs/occurrence-claims.ts';
 import type { Repository } from '../storage/repository.ts';
 import { collectFleetDigest } from './digest.ts';
+import { SCHEDULE_ACTOR } from './scheduler.ts';
 import { FLEET_SCOPE, scheduleIssues } from './schedules.ts';
 import type { PostMessage } from './slack.ts';
 import { fleetDigestBlocks, fleetDigestText } from './slack-blocks.ts';
@@ -29,6 +31,19 @@ export interface DigestTiming {
 const DEFAULT_TIMING: DigestTiming = { cron: '0 8 * * *', timezone: 'UTC' };
 const SCHEDULE_KEY = 'digest';
 export const DIGEST_AUDIT_ACTION = 'drift.digest';
+
+/** The audit record of a posted digest: what the catch-up at start reads back. */
+export function digestPostedRecord(detail: string | null): Omit<AuditRecord, 'id' | 'at'> {
+  return {
+    actor: SCHEDULE_ACTOR.id,
+    channel: SCHEDULE_ACTOR.channel,
+    action: DIGEST_AUDIT_ACTION,
+    property: null,
+    operationId: null,
+    result: 'posted',
+    detail,
+  };
+}
 
 /**
  * Reads BLKSHP_DRIFT_DIGEST_CRON (five fields, or `off`) and BLKSHP_DRIFT_DIGEST_TIMEZONE (an
@@ -114,13 +129,9 @@ export class DigestSchedule {
   async #catchUp(): Promise<boolean> {
     const { timing, repo, boss } = this.#options;
     try {
-      const schedule = new Cron(timing.cron, { timezone: timing.timezone, paused: true });
-      const [due] = schedule.previousRuns(1, new Date());
-      schedule.stop();
-      if (!due) return false;
+      const occurrence = occurrenceOf(timing, new Date());
       const [last] = await repo.queryAudit({ action: DIGEST_AUDIT_ACTION, limit: 1 });
-      if (!last || Date.parse(last.at) >= due.getTime()) return false;
-      const occurrence = due.toISOString();
+      if (!last || Date.parse(last.at) >= Date.parse(occurrence)) return false;
       if (boss && !(await claimOccurrence(boss, SCHEDULE_KEY, occurrence))) return false;
       this.#logger.info({ occurrence, lastPosted: last.at }, 'posting a digest missed while down');
       await this.post();
@@ -150,15 +161,9 @@ export class DigestSchedule {
         await this.#options.postMessage(this.#options.channel, text, fleetDigestBlocks(digest));
         this.#posted += 1;
         this.#logger.info({ counts: digest.counts }, 'drift digest posted');
-        await this.#options.repo.appendAudit({
-          actor: 'schedule',
-          channel: 'schedule',
-          action: DIGEST_AUDIT_ACTION,
-          property: null,
-          operationId: null,
-          result: 'posted',
-          detail: `${this.#options.channel}: ${text}`,
-        });
+        await this.#options.repo.appendAudit(
+          digestPostedRecord(`${this.#options.channel}: ${text}`),
+        );
       } catch (error) {
         this.#logger.error({ err: error }, 'drift digest failed');
       }

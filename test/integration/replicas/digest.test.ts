@@ -4,7 +4,11 @@
  */
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { DIGEST_AUDIT_ACTION, DigestSchedule } from '../../../infra/drift/digest-schedule.ts';
+import {
+  DIGEST_AUDIT_ACTION,
+  DigestSchedule,
+  digestPostedRecord,
+} from '../../../infra/drift/digest-schedule.ts';
 import { QUEUES } from '../../../infra/jobs/job-engine.ts';
 import { driftedResult, insertPropertyRow } from '../../support/drift-fixtures.ts';
 import { usePostgresCluster } from '../../support/postgres-suite.ts';
@@ -13,6 +17,20 @@ import { openTestReplication, type TestReplication } from '../../support/test-re
 const logger = pino({ level: 'silent' });
 const cluster = usePostgresCluster();
 const timing = { cron: '0 8 * * *', timezone: 'Europe/Lisbon' };
+
+/** A replica's digest posting to `posts`. */
+function startDigest(replica: TestReplication, posts: string[]): Promise<DigestSchedule> {
+  return DigestSchedule.start({
+    timing,
+    channel: 'C0DRIFT01',
+    postMessage: async (_channel, text) => {
+      posts.push(text);
+    },
+    repo: replica.repo,
+    logger,
+    boss: replica.replication.boss,
+  });
+}
 
 describe('the drift digest shared by two replicas', () => {
   it('is one job-engine schedule, posts once for a tick handed over twice, and unschedules', async () => {
@@ -24,18 +42,7 @@ describe('the drift digest shared by two replicas', () => {
       for (const name of ['digest-a', 'digest-b']) {
         const replica = await openTestReplication(url, name, { maxEngineRuns: 1, logger });
         replicas.push(replica);
-        digests.push(
-          await DigestSchedule.start({
-            timing,
-            channel: 'C0DRIFT01',
-            postMessage: async (_channel, text) => {
-              posts.push(text);
-            },
-            repo: replica.repo,
-            logger,
-            boss: replica.replication.boss,
-          }),
-        );
+        digests.push(await startDigest(replica, posts));
       }
       const [a, b] = replicas;
       if (!a || !b) throw new Error('replicas did not start');
@@ -82,30 +89,8 @@ describe('the drift digest shared by two replicas', () => {
       const [a] = replicas;
       if (!a) throw new Error('replicas did not start');
       // The last digest went out in 2020; every 08:00 since passed with no service up.
-      await a.repo.appendAudit({
-        actor: 'schedule',
-        channel: 'schedule',
-        action: DIGEST_AUDIT_ACTION,
-        property: null,
-        operationId: null,
-        result: 'posted',
-        detail: null,
-        at: '2020-01-01T08:00:01.000Z',
-      });
-      const digests = await Promise.all(
-        replicas.map((replica) =>
-          DigestSchedule.start({
-            timing,
-            channel: 'C0DRIFT01',
-            postMessage: async (_channel, text) => {
-              posts.push(text);
-            },
-            repo: replica.repo,
-            logger,
-            boss: replica.replication.boss,
-          }),
-        ),
-      );
+      await a.repo.appendAudit({ ...digestPostedRecord(null), at: '2020-01-01T08:00:01.000Z' });
+      const digests = await Promise.all(replicas.map((replica) => startDigest(replica, posts)));
       for (const digest of digests) await digest.stop();
       expect(posts).toEqual(['Drift digest: 0 in sync, 0 drifted, 0 failing, 0 not checked']);
       const audited = await a.repo.queryAudit({ action: DIGEST_AUDIT_ACTION });

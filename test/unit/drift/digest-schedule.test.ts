@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DIGEST_AUDIT_ACTION,
   DigestSchedule,
+  digestPostedRecord,
   parseDigestTiming,
 } from '../../../infra/drift/digest-schedule.ts';
 import { SqliteRepository } from '../../../infra/storage/sqlite.ts';
@@ -84,16 +85,7 @@ describe('the daily drift digest', () => {
       const repo = await SqliteRepository.open(':memory:');
       await repo.migrate();
       if (lastPostedAt) {
-        await repo.appendAudit({
-          actor: 'schedule',
-          channel: 'schedule',
-          action: DIGEST_AUDIT_ACTION,
-          property: null,
-          operationId: null,
-          result: 'posted',
-          detail: null,
-          at: lastPostedAt,
-        });
+        await repo.appendAudit({ ...digestPostedRecord(null), at: lastPostedAt });
       }
       const posts: string[] = [];
       const digest = await DigestSchedule.start({
