@@ -1,7 +1,17 @@
-import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  type FileHandle,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { engineSecretsEnv, ensurePassphraseFile } from '../../../infra/settings/passphrase.ts';
 import { loadSettings } from '../../../infra/settings/settings.ts';
 
@@ -35,11 +45,25 @@ describe('ensurePassphraseFile', () => {
     expect((await readFile(join(dir, 'passphrase'), 'utf8')).trim()).toHaveLength(43);
   });
 
-  it('lands the file whole: nothing but the passphrase is left, beside a crashed try', async () => {
-    // What a process killed before its link() leaves: an empty temporary file.
-    await writeFile(join(dir, 'passphrase.4242.0a0b0c0d0e0f.tmp'), '', { mode: 0o600 });
-    await Promise.all([ensurePassphraseFile(dir), ensurePassphraseFile(dir)]);
-    expect((await readdir(dir)).sort()).toEqual(['passphrase', 'passphrase.4242.0a0b0c0d0e0f.tmp']);
+  it('a write that fails halfway leaves no passphrase file, so the next start makes one', async () => {
+    // A full disk (or a kill) between creating the file and writing it: the old way left an
+    // empty passphrase file that refused every later start.
+    const probe = await open(join(dir, 'probe'), 'w');
+    const fileHandle = Object.getPrototypeOf(probe) as FileHandle;
+    await probe.close();
+    const write = vi
+      .spyOn(fileHandle, 'writeFile')
+      .mockRejectedValueOnce(Object.assign(new Error('no space left'), { code: 'ENOSPC' }));
+    try {
+      await expect(ensurePassphraseFile(dir)).rejects.toMatchObject({
+        code: 'BLKSHP_CONFIG_INVALID',
+      });
+    } finally {
+      write.mockRestore();
+    }
+    expect((await readdir(dir)).sort()).toEqual(['probe']);
+
+    await ensurePassphraseFile(dir);
     expect((await readFile(join(dir, 'passphrase'), 'utf8')).trim()).toHaveLength(43);
   });
 
