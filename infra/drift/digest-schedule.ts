@@ -97,7 +97,7 @@ export class DigestSchedule {
       digest.#timer = new Cron(timing.cron, { timezone: timing.timezone, protect: true }, () =>
         digest.post(),
       );
-      await digest.#catchUp();
+      digest.#catchUp();
       return digest;
     }
     await createClaimsQueue(boss);
@@ -121,25 +121,31 @@ export class DigestSchedule {
         await digest.post();
       },
     );
-    await digest.#catchUp();
+    digest.#catchUp();
     return digest;
   }
 
-  /** Posts the digest whose time passed while no service was up; true if it did. */
-  async #catchUp(): Promise<boolean> {
-    const { timing, repo, boss } = this.#options;
-    try {
-      const occurrence = occurrenceOf(timing, new Date());
-      const [last] = await repo.queryAudit({ action: DIGEST_AUDIT_ACTION, limit: 1 });
-      if (!last || Date.parse(last.at) >= Date.parse(occurrence)) return false;
-      if (boss && !(await claimOccurrence(boss, SCHEDULE_KEY, occurrence))) return false;
-      this.#logger.info({ occurrence, lastPosted: last.at }, 'posting a digest missed while down');
-      await this.post();
-      return true;
-    } catch (error) {
-      this.#logger.error({ err: error }, 'catching up a missed digest failed');
-      return false;
-    }
+  /**
+   * Queues the digest whose time passed while no service was up, behind any other post: start-up
+   * does not wait on Slack, and `stop` waits for it like for any post.
+   */
+  #catchUp(): void {
+    this.#posting = this.#posting.then(async () => {
+      const { timing, repo, boss } = this.#options;
+      try {
+        const occurrence = occurrenceOf(timing, new Date());
+        const [last] = await repo.queryAudit({ action: DIGEST_AUDIT_ACTION, limit: 1 });
+        if (!last || Date.parse(last.at) >= Date.parse(occurrence)) return;
+        if (boss && !(await claimOccurrence(boss, SCHEDULE_KEY, occurrence))) return;
+        this.#logger.info(
+          { occurrence, lastPosted: last.at },
+          'posting a digest missed while down',
+        );
+        await this.#postNow();
+      } catch (error) {
+        this.#logger.error({ err: error }, 'catching up a missed digest failed');
+      }
+    });
   }
 
   /** Removes the job-engine schedule an earlier configuration left (it would fire unworked). */
@@ -154,21 +160,21 @@ export class DigestSchedule {
 
   /** Collects the digest and posts it now; a failure is logged, never thrown to the timer. */
   post(): Promise<void> {
-    this.#posting = this.#posting.then(async () => {
-      try {
-        const digest = await collectFleetDigest(this.#options.repo);
-        const text = fleetDigestText(digest);
-        await this.#options.postMessage(this.#options.channel, text, fleetDigestBlocks(digest));
-        this.#posted += 1;
-        this.#logger.info({ counts: digest.counts }, 'drift digest posted');
-        await this.#options.repo.appendAudit(
-          digestPostedRecord(`${this.#options.channel}: ${text}`),
-        );
-      } catch (error) {
-        this.#logger.error({ err: error }, 'drift digest failed');
-      }
-    });
+    this.#posting = this.#posting.then(() => this.#postNow());
     return this.#posting;
+  }
+
+  async #postNow(): Promise<void> {
+    try {
+      const digest = await collectFleetDigest(this.#options.repo);
+      const text = fleetDigestText(digest);
+      await this.#options.postMessage(this.#options.channel, text, fleetDigestBlocks(digest));
+      this.#posted += 1;
+      this.#logger.info({ counts: digest.counts }, 'drift digest posted');
+      await this.#options.repo.appendAudit(digestPostedRecord(`${this.#options.channel}: ${text}`));
+    } catch (error) {
+      this.#logger.error({ err: error }, 'drift digest failed');
+    }
   }
 
   async stop(): Promise<void> {
