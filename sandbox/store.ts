@@ -4,7 +4,18 @@
  * read-modify-write under a lock file and lands with write-temp, fsync, rename: a crash leaves
  * either the old file or the new one, never half of one.
  */
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import {
+  link,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { mint, type Props } from './model.ts';
 
@@ -29,7 +40,7 @@ export interface StackFile {
 }
 
 const LOCK_WAIT_MS = 15_000;
-// A lock older than this belongs to a process that died mid-write (when its pid says nothing).
+// A lock older than this is taken over whatever its pid says (the pid may have been reused).
 const LOCK_STALE_MS = 30_000;
 
 export function stackDir(dir: string, stack: string): string {
@@ -124,11 +135,7 @@ async function withLock<T>(path: string, body: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
-      const handle = await open(lock, 'wx');
-      // The owner's pid: a lock left by a killed process is taken over at once, not after
-      // LOCK_STALE_MS (a service restarted after a crash would otherwise wait on it).
-      await handle.writeFile(String(process.pid));
-      await handle.close();
+      await createHoldingPid(lock);
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -149,9 +156,24 @@ async function withLock<T>(path: string, body: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * Creates the lock with this process's pid already in it (EEXIST when it is taken). The pid lets
+ * a lock left by a killed process be taken over at once, not after LOCK_STALE_MS (a service
+ * restarted after a crash would otherwise wait on it). The lock appears whole through link(2):
+ * created empty and then written, a kill in between would leave a lock naming no owner.
+ */
+async function createHoldingPid(lock: string): Promise<void> {
+  const claim = `${lock}.${process.pid}.${mint.hex(8)}.claim`;
+  await writeFile(claim, String(process.pid));
+  try {
+    await link(claim, lock);
+  } finally {
+    await unlink(claim).catch(() => undefined);
+  }
+}
+
+/**
  * True when the lock names a process that no longer runs. Only the sandbox's own processes on
- * this machine take these locks, so a pid is meaningful; an empty lock (its owner is between
- * creating and writing it) or an unreadable one counts as held.
+ * this machine take these locks, so a pid is meaningful; an unreadable lock counts as held.
  */
 async function ownerIsGone(lock: string): Promise<boolean> {
   const pid = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { mutateStackFile, readStackFile, stackDir, stackFilePath } from '../../../sandbox/store.ts';
 import { withTempDir } from '../../support/temp-dir.ts';
@@ -44,6 +44,27 @@ describe('the sandbox store lock', () => {
       released = true;
       await rm(lock);
       expect(await change).toBe(true);
+    });
+  });
+
+  it('never shows a lock without its owner, so a kill cannot leave one nobody can judge', async () => {
+    await withTempDir('sandbox-lock', async (dir) => {
+      const lock = `${stackFilePath(dir, 'hotel', 'digitalocean')}.lock`;
+      let writing = true;
+      const seen: string[] = [];
+      // Reads the lock as fast as the event loop allows while 200 writes take and drop it.
+      const watch = (async () => {
+        while (writing) {
+          const owner = await readFile(lock, 'utf8').catch(() => null);
+          if (owner !== null) seen.push(owner);
+        }
+      })();
+      for (let i = 0; i < 200; i += 1)
+        await mutateStackFile(dir, 'hotel', 'digitalocean', addRecord);
+      writing = false;
+      await watch;
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.filter((owner) => owner !== String(process.pid))).toEqual([]);
     });
   });
 });
