@@ -76,8 +76,9 @@ async function withTakeoverMutex(mutex: string, body: () => Promise<void>): Prom
       (s) => Date.now() - s.mtimeMs,
       () => 0,
     );
-    // KNOWN LIMIT: two processes that both find a stale mutex may both remove it; that needs a
-    // process killed inside the takeover and two others starting in the same 5 s.
+    // TODO(takeover mutex): two processes that both find a stale mutex may both remove it.
+    // It takes a process killed inside the takeover and two others starting within 5 s;
+    // closing it needs an OS lock (flock), which Node does not offer.
     if (age > TAKEOVER_STALE_MS) await rm(mutex, { force: true });
     else if (Date.now() > deadline) throw new Error(`could not take the mutex ${mutex}`);
     else await new Promise((resolve) => setTimeout(resolve, 10));
