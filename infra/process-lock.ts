@@ -33,8 +33,11 @@ export async function acquireDataDirLock(dataDir: string): Promise<LockResult> {
     const ownerPid = await readPid(path);
     // Gone since (its owner stopped): try again.
     if (ownerPid === null) continue;
-    // Our own pid is a previous life of this process id (a container's pid 1 after a restart).
-    if (ownerPid !== process.pid && isAlive(ownerPid)) return { acquired: false, ownerPid };
+    // 0 names nobody (kill(0) would ask about our own process group). Our own pid is a previous
+    // life of this process id (a container's pid 1 after a restart).
+    if (ownerPid > 0 && ownerPid !== process.pid && isAlive(ownerPid)) {
+      return { acquired: false, ownerPid };
+    }
     // The owner died without cleaning up (SIGKILL, power loss): take its place.
     await withTakeoverMutex(`${path}.takeover`, async () => {
       if ((await readPid(path)) === ownerPid) await rm(path, { force: true });

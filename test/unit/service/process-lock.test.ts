@@ -64,6 +64,14 @@ describe('the data directory lock', () => {
     });
   });
 
+  it('takes over a pid file that names no process (empty, as older versions could leave it)', async () => {
+    await withTempDir('data-lock', async (dir) => {
+      await writeFile(join(dir, 'service.pid'), '');
+      const result = await acquireDataDirLock(dir);
+      expect(result.acquired).toBe(true);
+    });
+  });
+
   it('gives the directory to exactly one of several processes starting at once', async () => {
     await withTempDir('data-lock', async (dir) => {
       expect(await race(dir, 6)).toBe(1);
