@@ -3,14 +3,14 @@
  * runs the engine. A pid file marks the owner; a file left by a dead process is taken over.
  *
  * Two rules keep two processes starting at once from both owning the directory:
- * - the pid file appears with the pid already in it (a claim file is written, then linked into
- *   place), so nobody reads an empty file and takes it for a dead owner's;
+ * - the pid file appears with the pid already in it (`createFileWhole`), so nobody reads an
+ *   empty file and takes it for a dead owner's;
  * - a dead owner's file is removed only under a takeover mutex, after reading it again there, so
  *   one process cannot remove the file another has just created in its place.
  */
-import { randomBytes } from 'node:crypto';
-import { link, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createFileWhole } from './create-file-whole.ts';
 
 export interface ProcessLock {
   release(): Promise<void>;
@@ -47,18 +47,8 @@ export async function acquireDataDirLock(dataDir: string): Promise<LockResult> {
 }
 
 /** Creates `path` holding this process's pid; false when it exists. */
-async function createHoldingPid(path: string): Promise<boolean> {
-  const claim = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.claim`;
-  await writeFile(claim, String(process.pid), { mode: 0o600 });
-  try {
-    await link(claim, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    await rm(claim, { force: true });
-  }
+function createHoldingPid(path: string): Promise<boolean> {
+  return createFileWhole(path, String(process.pid));
 }
 
 /** The pid in the file; null when there is no file. An unreadable pid reads as 0 (no owner). */

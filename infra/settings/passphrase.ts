@@ -4,9 +4,9 @@
  * README tells operators to back it up.
  */
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { link, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createFileWhole } from '../create-file-whole.ts';
 import { BlkshpError, ERROR_CODES } from '../errors.ts';
 import type { Settings } from './settings.ts';
 
@@ -20,30 +20,13 @@ export async function ensurePassphraseFile(dataDir: string): Promise<string> {
   const path = join(dataDir, PASSPHRASE_FILE_NAME);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
-  // Written whole to a private temporary file, then linked into place: link() fails when the
-  // file exists, so two processes starting at once cannot both create one, and a crash leaves
-  // either no passphrase file or a complete one (never an empty one that would refuse start).
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  // Created whole or not at all: two processes starting at once cannot both create one, and a
+  // crash never leaves an empty file that would refuse every start.
   try {
-    const handle = await open(
-      temp,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
-      0o600,
-    );
-    try {
-      await handle.writeFile(`${randomBytes(32).toString('base64url')}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await link(temp, path);
-    return path;
+    const content = `${randomBytes(32).toString('base64url')}\n`;
+    if (await createFileWhole(path, content, { mode: 0o600, sync: true })) return path;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-      throw passphraseError(`cannot create the passphrase file ${path}`, error);
-    }
-  } finally {
-    await rm(temp, { force: true });
+    throw passphraseError(`cannot create the passphrase file ${path}`, error);
   }
 
   await checkExisting(path);
