@@ -1,12 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: unit tests (no engine, fully parallel) and integration tests that drive the real
-// Pulumi engine. The engine runs are CPU-heavy on these 2-core machines, so integration files run
-// a few at a time; engine set-up is shared through the global set-up.
 // Chai cuts values in assertion messages at 40 characters by default; CI keeps only the log's
 // tail, where the summary reporter repeats each failure's message, so let the reason through.
 const chaiConfig = { truncateThreshold: 300 };
 
+// Two projects: unit tests (no engine, fully parallel) and integration tests that drive the real
+// Pulumi engine. The engine runs are CPU-heavy on these 2-core machines, so integration files run
+// a few at a time; engine set-up is shared through the global set-up.
 export default defineConfig({
   test: {
     reporters: ['default', './test/plain-summary-reporter.ts'],
